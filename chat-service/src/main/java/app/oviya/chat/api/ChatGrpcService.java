@@ -1,0 +1,66 @@
+package app.oviya.chat.api;
+
+import app.oviya.chat.service.ConversationService;
+import app.oviya.chat.service.Messages;
+import app.oviya.chat.service.SendMessageService;
+import app.oviya.chat.v1.ChatEvent;
+import app.oviya.chat.v1.ChatService;
+import app.oviya.chat.v1.Conversation;
+import app.oviya.chat.v1.ConversationPage;
+import app.oviya.chat.v1.CreateConversationRequest;
+import app.oviya.chat.v1.GetConversationRequest;
+import app.oviya.chat.v1.ListConversationsRequest;
+import app.oviya.chat.v1.ListMessagesRequest;
+import app.oviya.chat.v1.MessagePage;
+import app.oviya.chat.v1.SendMessageRequest;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+@GrpcService
+public class ChatGrpcService implements ChatService {
+
+    private final ConversationService conversations;
+    private final SendMessageService sender;
+
+    public ChatGrpcService(ConversationService conversations, SendMessageService sender) {
+        this.conversations = conversations;
+        this.sender = sender;
+    }
+
+    @Override
+    public Uni<Conversation> createConversation(CreateConversationRequest request) {
+        return Uni.createFrom().deferred(() -> conversations.create(request.getUserId(), request.getTitle())).map(Messages::toProto);
+    }
+
+    @Override
+    public Uni<ConversationPage> listConversations(ListConversationsRequest request) {
+        return Uni.createFrom().deferred(() -> conversations.list(request.getUserId(), request.getLimit(), request.getCursor()))
+                .map(page -> {
+                    ConversationPage.Builder b = ConversationPage.newBuilder().setNextCursor(page.nextCursor());
+                    page.items().forEach(c -> b.addItems(Messages.toProto(c)));
+                    return b.build();
+                });
+    }
+
+    @Override
+    public Uni<Conversation> getConversation(GetConversationRequest request) {
+        return Uni.createFrom().deferred(() -> conversations.get(request.getUserId(), request.getConversationId()))
+                .map(Messages::toProto);
+    }
+
+    @Override
+    public Uni<MessagePage> listMessages(ListMessagesRequest request) {
+        return Uni.createFrom().deferred(() -> conversations.messages(request.getUserId(), request.getConversationId(),
+                request.getLimit(), request.getCursor())).map(page -> {
+                    MessagePage.Builder b = MessagePage.newBuilder().setNextCursor(page.nextCursor());
+                    page.items().forEach(m -> b.addItems(Messages.toProto(m)));
+                    return b.build();
+                });
+    }
+
+    @Override
+    public Multi<ChatEvent> sendMessage(SendMessageRequest request) {
+        return Multi.createFrom().deferred(() -> sender.send(request));
+    }
+}

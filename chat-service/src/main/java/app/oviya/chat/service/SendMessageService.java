@@ -1,0 +1,281 @@
+package app.oviya.chat.service;
+
+import app.oviya.ai.v1.ContextMessage;
+import app.oviya.ai.v1.GenerateEvent;
+import app.oviya.ai.v1.GenerateRequest;
+import app.oviya.ai.v1.MemorySnippet;
+import app.oviya.chat.client.AiClient;
+import app.oviya.chat.client.MemoryClient;
+import app.oviya.chat.config.ChatConfig;
+import app.oviya.chat.repository.ConversationEntity;
+import app.oviya.chat.repository.ConversationRepository;
+import app.oviya.chat.repository.MessageEntity;
+import app.oviya.chat.repository.MessageRepository;
+import app.oviya.chat.v1.ChatError;
+import app.oviya.chat.v1.ChatEvent;
+import app.oviya.chat.v1.ReplyDelta;
+import app.oviya.chat.v1.SendMessageRequest;
+import app.oviya.common.concurrent.Offload;
+import app.oviya.common.error.ErrorCode;
+import app.oviya.common.error.ServiceException;
+import app.oviya.memory.v1.Memory;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The send-message orchestration: the user message is durable before anything else happens;
+ * then context, memories (best effort) and the AI's streamed reply, which is stored complete,
+ * or partial when the stream breaks or the client goes away; finally memory extraction, which
+ * never holds up the reply.
+ */
+@ApplicationScoped
+public class SendMessageService {
+
+    private static final Logger LOG = Logger.getLogger(SendMessageService.class);
+    static final int MAX_CONTENT = 4000;
+    static final int MAX_IDEMPOTENCY_KEY = 200;
+
+    private final ConversationRepository conversations;
+    private final MessageRepository messages;
+    private final AiClient ai;
+    private final MemoryClient memory;
+    private final ChatConfig config;
+
+    public SendMessageService(ConversationRepository conversations, MessageRepository messages, AiClient ai, MemoryClient memory,
+            ChatConfig config) {
+        this.conversations = conversations;
+        this.messages = messages;
+        this.ai = ai;
+        this.memory = memory;
+        this.config = config;
+    }
+
+    /** The stored user message and, when this send was already answered, the stored reply. */
+    record Stored(MessageEntity message, MessageEntity reply) {
+    }
+
+    public Multi<ChatEvent> send(SendMessageRequest request) {
+        UUID userId = Ids.user(request.getUserId());
+        UUID conversationId = Ids.resource(request.getConversationId(), "conversation");
+        String content = request.getContent().strip();
+        if (content.isEmpty()) {
+            throw ServiceException.validation("content is required");
+        }
+        if (content.codePointCount(0, content.length()) > MAX_CONTENT) {
+            throw ServiceException.validation("content must be at most " + MAX_CONTENT + " characters");
+        }
+        String key = request.getIdempotencyKey().isBlank() ? null : request.getIdempotencyKey().strip();
+        if (key != null && key.length() > MAX_IDEMPOTENCY_KEY) {
+            throw ServiceException.validation("Idempotency-Key must be at most " + MAX_IDEMPOTENCY_KEY + " characters");
+        }
+        Context context = Vertx.currentContext();
+        AtomicLong seq = new AtomicLong();
+        return storeUserMessage(userId, conversationId, content, key).onItem().transformToMulti(stored -> {
+            ChatEvent created = event(seq, ChatEvent.newBuilder().setMessageCreated(Messages.toProto(stored.message())));
+            if (stored.reply() != null && !"failed".equals(stored.reply().status)) {
+                return Multi.createFrom().items(created,
+                        event(seq, ChatEvent.newBuilder().setReplyCompleted(Messages.toProto(stored.reply()))));
+            }
+            return Multi.createBy().concatenating().streams(Multi.createFrom().item(created),
+                    reply(stored.message(), request.getPlan(), context, seq));
+        });
+    }
+
+    private Uni<Stored> storeUserMessage(UUID userId, UUID conversationId, String content, String key) {
+        Uni<Stored> insert = Panache.withTransaction(() -> conversations.findOwned(userId, conversationId).chain(c -> {
+            if (c == null) {
+                return Uni.createFrom().failure(ServiceException.notFound("conversation not found"));
+            }
+            Uni<MessageEntity> existing = key == null ? Uni.createFrom().nullItem() : messages.findByIdempotencyKey(userId, key);
+            return existing.chain(found -> {
+                if (found != null) {
+                    return replayOf(found, conversationId, content);
+                }
+                Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                MessageEntity m = new MessageEntity();
+                m.id = UUID.randomUUID();
+                m.conversationId = conversationId;
+                m.userId = userId;
+                m.role = "user";
+                m.content = content;
+                m.status = "complete";
+                m.createdAt = now;
+                m.idempotencyKey = key;
+                touch(c, now);
+                return messages.persist(m).map(saved -> new Stored(saved, null));
+            });
+        }));
+        if (key == null) {
+            return insert;
+        }
+        // A concurrent send with the same key won the insert: answer with what it stored.
+        return insert.onFailure(SendMessageService::isUniqueViolation).recoverWithUni(() -> Panache.withSession(
+                () -> messages.findByIdempotencyKey(userId, key).chain(found -> found == null
+                        ? Uni.createFrom().failure(ServiceException.conflict("a send with this Idempotency-Key is in progress"))
+                        : replayOf(found, conversationId, content))));
+    }
+
+    private Uni<Stored> replayOf(MessageEntity found, UUID conversationId, String content) {
+        if (!found.conversationId.equals(conversationId) || !found.content.equals(content)) {
+            return Uni.createFrom().failure(ServiceException.conflict("this Idempotency-Key was already used for a different message"));
+        }
+        return messages.findReplyTo(found.id).map(reply -> new Stored(found, reply));
+    }
+
+    private Multi<ChatEvent> reply(MessageEntity userMessage, String plan, Context context, AtomicLong seq) {
+        UUID replyId = UUID.randomUUID();
+        StringBuilder text = new StringBuilder();
+        AtomicBoolean finished = new AtomicBoolean();
+        app.oviya.ai.v1.Emotion[] emotion = new app.oviya.ai.v1.Emotion[1];
+
+        Uni<List<ContextMessage>> history = Panache.withSession(() -> messages.newest(userMessage.conversationId, config.contextWindow() + 1))
+                .map(rows -> contextOf(rows, userMessage.id));
+        Uni<List<Memory>> memories = memory.search(userMessage.userId.toString(), userMessage.content, config.memoriesPerTurn());
+
+        Multi<ChatEvent> stream = Uni.combine().all().unis(history, memories).asTuple()
+                .onItem().transformToMulti(t -> ai.generate(generateRequest(userMessage, plan, t.getItem1(), t.getItem2())))
+                .emitOn(Offload.backTo(context))
+                .onItem().transformToUniAndConcatenate(ev -> switch (ev.getEventCase()) {
+                    case EMOTION -> {
+                        emotion[0] = ev.getEmotion();
+                        yield Uni.createFrom().<ChatEvent>nullItem();
+                    }
+                    case DELTA -> {
+                        text.append(ev.getDelta());
+                        yield Uni.createFrom().item(event(seq, ChatEvent.newBuilder()
+                                .setReplyDelta(ReplyDelta.newBuilder().setMessageId(replyId.toString()).setText(ev.getDelta()))));
+                    }
+                    case COMPLETED -> {
+                        finished.set(true);
+                        MessageEntity reply = assistantMessage(replyId, userMessage, text.toString(), "complete");
+                        var completed = ev.getCompleted();
+                        reply.provider = completed.getOffline() ? "offline" : completed.getProvider() + ":" + completed.getModel();
+                        if (completed.hasEmotion()) {
+                            reply.emotionLabel = completed.getEmotion().getLabel();
+                            reply.emotionIntensity = (float) completed.getEmotion().getIntensity();
+                        }
+                        if (completed.hasSafety()) {
+                            reply.safetyKind = completed.getSafety().getKind();
+                            reply.safetyMessage = completed.getSafety().getMessage();
+                        }
+                        yield storeReply(reply).map(saved -> {
+                            extractMemories(userMessage);
+                            return event(seq, ChatEvent.newBuilder().setReplyCompleted(Messages.toProto(saved)));
+                        });
+                    }
+                    default -> Uni.createFrom().<ChatEvent>nullItem();
+                });
+
+        return stream
+                .onFailure().recoverWithMulti(failure -> {
+                    Throwable cause = failure instanceof ServiceException ? failure : ServiceException.unavailable("the AI is unavailable; please retry");
+                    LOG.warnf("Reply to message %s failed: %s", userMessage.id, failure.toString());
+                    Uni<Void> keepPartial = text.length() == 0 || finished.get() ? Uni.createFrom().voidItem()
+                            : storeReply(assistantMessage(replyId, userMessage, text.toString(), "partial")).replaceWithVoid()
+                                    .onFailure().recoverWithNull();
+                    ServiceException se = (ServiceException) cause;
+                    return keepPartial.onItem().transformToMulti(ignored -> Multi.createFrom().item(event(seq, ChatEvent.newBuilder()
+                            .setError(ChatError.newBuilder()
+                                    .setCode(se.code() == ErrorCode.INTERNAL ? ErrorCode.UNAVAILABLE.code() : se.code().code())
+                                    .setDetail(se.detail())
+                                    .setRetryable(true)))));
+                })
+                .onCancellation().call(() -> {
+                    if (finished.get() || text.length() == 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    // The client went away mid-reply: keep what was generated.
+                    return storeReply(assistantMessage(replyId, userMessage, text.toString(), "partial")).replaceWithVoid()
+                            .onFailure().recoverWithNull();
+                });
+    }
+
+    private Uni<MessageEntity> storeReply(MessageEntity reply) {
+        return Panache.withTransaction(() -> conversations.findById(reply.conversationId).chain(c -> {
+            if (c != null) {
+                touch(c, reply.createdAt);
+            }
+            return messages.persist(reply);
+        })).onFailure(SendMessageService::isUniqueViolation)
+                .recoverWithUni(() -> Panache.withSession(() -> messages.findReplyTo(reply.replyTo)));
+    }
+
+    private void extractMemories(MessageEntity userMessage) {
+        memory.extract(userMessage.userId.toString(), userMessage.id.toString(), userMessage.content, userMessage.createdAt.toString())
+                .subscribe().with(
+                        r -> LOG.debugf("Extracted %d memories from message %s", r.getStoredCount(), userMessage.id),
+                        e -> LOG.warnf("Memory extraction for message %s failed after retries: %s", userMessage.id, e.toString()));
+    }
+
+    private static MessageEntity assistantMessage(UUID id, MessageEntity userMessage, String text, String status) {
+        MessageEntity m = new MessageEntity();
+        m.id = id;
+        m.conversationId = userMessage.conversationId;
+        m.userId = userMessage.userId;
+        m.role = "assistant";
+        m.content = text;
+        m.status = status;
+        m.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        m.replyTo = userMessage.id;
+        return m;
+    }
+
+    private static void touch(ConversationEntity c, Instant at) {
+        c.lastMessageAt = at;
+        c.activityAt = at;
+    }
+
+    private static List<ContextMessage> contextOf(List<MessageEntity> newestFirst, UUID current) {
+        List<ContextMessage> out = new ArrayList<>();
+        for (MessageEntity m : newestFirst) {
+            if (m.id.equals(current) || m.content.isEmpty() || "failed".equals(m.status)) {
+                continue;
+            }
+            out.add(ContextMessage.newBuilder().setRole(m.role).setContent(m.content).build());
+        }
+        Collections.reverse(out);
+        return out;
+    }
+
+    private static GenerateRequest generateRequest(MessageEntity m, String plan, List<ContextMessage> context, List<Memory> memories) {
+        GenerateRequest.Builder b = GenerateRequest.newBuilder()
+                .setUserId(m.userId.toString())
+                .setConversationId(m.conversationId.toString())
+                .setPlan(plan == null || plan.isBlank() ? "free" : plan)
+                .setUserMessage(m.content)
+                .addAllContext(context);
+        for (Memory mem : memories) {
+            b.addMemories(MemorySnippet.newBuilder().setId(mem.getId()).setContent(mem.getContent()).setKind(mem.getKind())
+                    .setScore(mem.getScore()));
+        }
+        return b.build();
+    }
+
+    private static ChatEvent event(AtomicLong seq, ChatEvent.Builder b) {
+        return b.setSeq(seq.incrementAndGet()).build();
+    }
+
+    static boolean isUniqueViolation(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String msg = c.getMessage();
+            if (c instanceof org.hibernate.exception.ConstraintViolationException
+                    || (msg != null && (msg.contains("23505") || msg.contains("duplicate key")))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
