@@ -1,0 +1,167 @@
+package app.oviya.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The five packaged services as separate JVM processes on random ports, with their own
+ * *_e2e databases and a throw-away signing key: the same shape as `./oviya up`.
+ */
+final class LocalStack implements AutoCloseable {
+
+    static final List<String> SERVICES = List.of("memory-service", "ai-service", "auth-service", "chat-service", "api-gateway");
+
+    private final Path root;
+    private final Path logs;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final List<Process> processes = new ArrayList<>();
+
+    LocalStack(Path root) {
+        this.root = root;
+        this.logs = root.resolve("e2e-tests/target/e2e-logs");
+    }
+
+    int port(String service) {
+        return ports.get(service);
+    }
+
+    String gatewayUrl() {
+        return "http://localhost:" + port("api-gateway");
+    }
+
+    LocalStack start() throws IOException, InterruptedException {
+        Files.createDirectories(logs);
+        Path key = writeSigningKey();
+        for (String s : SERVICES) {
+            ports.put(s, freePort());
+        }
+        for (String s : SERVICES) {
+            Path jar = root.resolve(s).resolve("target/quarkus-app/quarkus-run.jar");
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify does)");
+            }
+            ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logs.resolve(s + ".log").toFile());
+            Map<String, String> env = pb.environment();
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(port(s)));
+            String db = dbName(s);
+            if (db != null) {
+                env.put("DB_NAME", db);
+            }
+            env.put("AUTH_GRPC_PORT", Integer.toString(port("auth-service")));
+            env.put("CHAT_GRPC_PORT", Integer.toString(port("chat-service")));
+            env.put("AI_GRPC_PORT", Integer.toString(port("ai-service")));
+            env.put("MEMORY_GRPC_PORT", Integer.toString(port("memory-service")));
+            env.put("JWT_PRIVATE_KEY_PATH", key.toString());
+            env.put("JWT_KEY_ID", "e2e-key");
+            // The offline provider, whatever the developer's shell says.
+            env.remove("ANTHROPIC_API_KEY");
+            env.put("OVIYA_AI_PROVIDER", "offline");
+            processes.add(pb.start());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        for (String s : SERVICES) {
+            waitReady(s, deadline);
+        }
+        return this;
+    }
+
+    static String dbName(String service) {
+        return switch (service) {
+            case "auth-service" -> "oviya_auth_e2e";
+            case "chat-service" -> "oviya_chat_e2e";
+            case "ai-service" -> "oviya_ai_e2e";
+            case "memory-service" -> "oviya_memory_e2e";
+            default -> null;
+        };
+    }
+
+    private void waitReady(String service, long deadline) throws InterruptedException {
+        URI uri = URI.create("http://localhost:" + port(service) + "/q/health/ready");
+        int index = SERVICES.indexOf(service);
+        while (System.nanoTime() < deadline) {
+            if (!processes.get(index).isAlive()) {
+                throw new IllegalStateException(service + " exited during start; see " + logs.resolve(service + ".log") + "\n" + tail(service));
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+                c.setConnectTimeout(1000);
+                c.setReadTimeout(3000);
+                if (c.getResponseCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(service + " was not ready in time\n" + tail(service));
+    }
+
+    String tail(String service) {
+        try {
+            List<String> lines = Files.readAllLines(logs.resolve(service + ".log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private Path writeSigningKey() throws IOException {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            byte[] pkcs8 = g.generateKeyPair().getPrivate().getEncoded();
+            String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8)
+                    + "\n-----END PRIVATE KEY-----\n";
+            Path key = logs.resolve("jwt-private.pem");
+            Files.writeString(key, pem);
+            return key;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+}
