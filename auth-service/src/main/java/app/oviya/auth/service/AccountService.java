@@ -81,10 +81,14 @@ public class AccountService {
     }
 
     public Uni<Session> refresh(String refreshToken) {
+        // A reused token yields a null session: the transaction commits the family revocation,
+        // and only then is the request refused.
         return Panache.withTransaction(() -> tokens.rotate(refreshToken)
-                .chain(rotated -> users.findById(rotated.userId()).chain(user -> user == null
-                        ? Uni.createFrom().failure(ServiceException.unauthorized("account no longer exists"))
-                        : tokens.continueSession(user, rotated.familyId()).map(t -> new Session(user, t)))));
+                .chain(rotated -> rotated.reused() ? Uni.createFrom().<Session>nullItem()
+                        : users.findById(rotated.userId()).chain(user -> user == null
+                                ? Uni.createFrom().<Session>failure(ServiceException.unauthorized("account no longer exists"))
+                                : tokens.continueSession(user, rotated.familyId()).map(t -> new Session(user, t)))))
+                .onItem().ifNull().failWith(() -> ServiceException.unauthorized("refresh token was already used; please log in again"));
     }
 
     public Uni<Void> logout(String refreshToken) {

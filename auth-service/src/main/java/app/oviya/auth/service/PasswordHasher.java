@@ -37,6 +37,15 @@ public class PasswordHasher {
 
     /** True when the password matches; false for a wrong password or an unreadable hash. */
     public boolean verify(String encoded, String password) {
+        try {
+            return verifyOrThrow(encoded, password);
+        } catch (RuntimeException e) {
+            // Malformed numbers, Base64 or Argon2 parameters: an unreadable hash never matches.
+            return false;
+        }
+    }
+
+    private static boolean verifyOrThrow(String encoded, String password) {
         String[] parts = encoded.split("\\$");
         // ["", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash]
         if (parts.length != 6 || !"argon2id".equals(parts[1]) || !"v=19".equals(parts[2])) {

@@ -51,7 +51,9 @@ public class TokenService {
 
     /**
      * Rotates a refresh token. A token that was already rotated or revoked is evidence of theft:
-     * the whole family is revoked and the caller must log in again.
+     * the whole family is revoked and the result is marked {@link RotatedSession#reused()}; the
+     * caller must commit that revocation and then refuse the request (failing inside the
+     * transaction would roll the revocation back).
      */
     public Uni<RotatedSession> rotate(String presentedToken) {
         if (presentedToken == null || presentedToken.isBlank() || presentedToken.length() > 200) {
@@ -64,18 +66,19 @@ public class TokenService {
             }
             if (token.rotatedAt != null || token.revokedAt != null) {
                 LOG.warnf("Refresh token reuse for user %s: revoking session family %s", token.userId, token.familyId);
-                return refreshTokens.revokeFamily(token.familyId, now).replaceWith(
-                        Uni.createFrom().failure(ServiceException.unauthorized("refresh token was already used; please log in again")));
+                return refreshTokens.revokeFamily(token.familyId, now)
+                        .replaceWith(new RotatedSession(token.userId, token.familyId, true));
             }
             if (token.expiresAt.isBefore(now)) {
                 return Uni.createFrom().failure(ServiceException.unauthorized("refresh token has expired"));
             }
             token.rotatedAt = now;
-            return Uni.createFrom().item(new RotatedSession(token.userId, token.familyId));
+            return Uni.createFrom().item(new RotatedSession(token.userId, token.familyId, false));
         });
     }
 
-    public record RotatedSession(UUID userId, UUID familyId) {
+    /** {@code reused}: the presented token had already been rotated or revoked, and its family is now revoked. */
+    public record RotatedSession(UUID userId, UUID familyId, boolean reused) {
     }
 
     public Uni<TokenPair> continueSession(UserAccount user, UUID familyId) {

@@ -67,11 +67,11 @@ public class MemoryService {
     /** Stores what the rules find in the user's own words; a repeat of a known fact is skipped. */
     public Uni<List<MemoryEntity>> extract(String userId, String messageId, String userText) {
         UUID user = parseUser(userId);
+        UUID source = messageId == null || messageId.isBlank() ? null : parseMessageId(messageId);
         List<RuleBasedExtractor.Candidate> candidates = extractor.extract(userText);
         if (candidates.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        UUID source = messageId == null || messageId.isBlank() ? null : parseId(messageId);
         return Panache.withTransaction(() -> {
             List<MemoryEntity> stored = new ArrayList<>();
             Uni<Void> chain = Uni.createFrom().voidItem();
@@ -216,6 +216,14 @@ public class MemoryService {
             return UUID.fromString(id);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw ServiceException.validation("userId must be a UUID");
+        }
+    }
+
+    static UUID parseMessageId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ServiceException.validation("messageId must be a UUID");
         }
     }
 

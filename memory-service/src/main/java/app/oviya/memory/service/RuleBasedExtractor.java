@@ -24,12 +24,14 @@ public class RuleBasedExtractor {
             new Rule(p("\\bi (?:live|am living) in ([\\p{L}][\\p{L} .'-]{1,60})"), "fact", 0.8f, "User lives in %s"),
             new Rule(p("\\bi (?:moved|have moved|just moved) to ([\\p{L}][\\p{L} .'-]{1,60})"), "fact", 0.8f, "User lives in %s"),
             new Rule(p("\\bi work as (?:an? )?([\\p{L}][\\p{L} '-]{1,60})"), "fact", 0.7f, "User works as %s"),
-            new Rule(p("\\bmy (sister|brother|mother|mom|father|dad|wife|husband|partner|friend|son|daughter|boyfriend|girlfriend|best friend) ([A-Z][\\p{L}'-]{1,30})"),
+            new Rule(p("\\bmy (sister|brother|mother|mom|father|dad|wife|husband|partner|friend|son|daughter|boyfriend|girlfriend|best friend) ((?-i:\\p{Lu})[\\p{L}'-]{1,30})"),
                     "person", 0.8f, "User's %s is called %s"),
             new Rule(p("\\bi (?:really )?(?:love|like|enjoy) ([\\p{L}][\\p{L} '-]{1,60})"), "preference", 0.6f, "User likes %s"),
             new Rule(p("\\bi (?:really )?(?:hate|dislike|can't stand) ([\\p{L}][\\p{L} '-]{1,60})"), "preference", 0.6f, "User dislikes %s"),
             new Rule(p("\\bi want to ([\\p{L}][\\p{L} '-]{2,80})"), "goal", 0.6f, "User wants to %s"));
 
+    // Case-insensitive, except where a rule needs a capitalised name: there it switches the flag off
+    // with (?-i:...), since under CASE_INSENSITIVE [A-Z] also matches "thinks" in "my sister thinks".
     private static Pattern p(String regex) {
         return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
