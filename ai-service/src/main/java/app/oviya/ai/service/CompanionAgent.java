@@ -55,7 +55,8 @@ public class CompanionAgent {
         if (text.isEmpty()) {
             throw ServiceException.validation("userMessage is required");
         }
-        if (text.length() > MAX_USER_MESSAGE) {
+        // Characters (code points), as chat-service counts them: an emoji is one character, not two.
+        if (text.codePointCount(0, text.length()) > MAX_USER_MESSAGE) {
             throw ServiceException.validation("userMessage must be at most " + MAX_USER_MESSAGE + " characters");
         }
         UUID userId = parse(request.getUserId(), "userId");

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Names the emotion in a user message, with an intensity in 0..1.
@@ -34,6 +35,15 @@ public class EmotionDetector {
         LEXICON.put("surprise", List.of("surprised", "shocked", "unexpected", "can't believe", "wow"));
     }
 
+    /** Each cue as a whole word or phrase, with common inflections (cry -> crying, stress -> stressful). */
+    private static final Map<String, List<Pattern>> CUES = new LinkedHashMap<>();
+
+    static {
+        LEXICON.forEach((label, cues) -> CUES.put(label, cues.stream()
+                .map(c -> Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(c) + "(?:s|es|d|ed|ing|ful|ness|ly)?(?![\\p{L}\\p{N}])"))
+                .toList()));
+    }
+
     private static final List<String> INTENSIFIERS = List.of("very", "so", "really", "extremely", "incredibly", "totally", "!!");
 
     public Emotion detect(String text) {
@@ -43,10 +53,11 @@ public class EmotionDetector {
         String t = " " + text.toLowerCase(Locale.ROOT).replace('’', '\'') + " ";
         String best = null;
         int bestHits = 0;
-        for (Map.Entry<String, List<String>> e : LEXICON.entrySet()) {
+        // Whole words only: "down" must not match "downtown", nor "love" "glove".
+        for (Map.Entry<String, List<Pattern>> e : CUES.entrySet()) {
             int hits = 0;
-            for (String cue : e.getValue()) {
-                if (t.contains(" " + cue) || t.contains(cue + " ")) {
+            for (Pattern cue : e.getValue()) {
+                if (cue.matcher(t).find()) {
                     hits++;
                 }
             }

@@ -47,7 +47,7 @@ public class MemoryClient {
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 2, delay = 500, jitter = 200, abortOn = IllegalArgumentException.class)
+    @Retry(maxRetries = 2, delay = 500, jitter = 200)
     public Uni<ExtractFromTurnResponse> extract(String userId, String messageId, String userText, String sentAt) {
         return memory.extractFromTurn(ExtractFromTurnRequest.newBuilder()
                         .setUserId(userId).setMessageId(messageId).setUserText(userText).setSentAt(sentAt).build())

@@ -7,12 +7,6 @@ import java.time.Duration;
 @ConfigMapping(prefix = "oviya.chat")
 public interface ChatConfig {
 
-    @WithDefault("300ms")
-    Duration memorySearchTimeout();
-
-    @WithDefault("30s")
-    Duration replyFirstEventTimeout();
-
     @WithDefault("60s")
     Duration replyIdleTimeout();
 
@@ -22,14 +16,4 @@ public interface ChatConfig {
 
     @WithDefault("5")
     int memoriesPerTurn();
-
-    Extraction extraction();
-
-    interface Extraction {
-        @WithDefault("3")
-        int attempts();
-
-        @WithDefault("500ms")
-        Duration backoff();
-    }
 }

@@ -25,6 +25,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -136,7 +137,9 @@ public class SendMessageService {
     }
 
     private Multi<ChatEvent> reply(MessageEntity userMessage, String plan, Context context, AtomicLong seq) {
-        UUID replyId = UUID.randomUUID();
+        // One reply per user message, so its id follows from the user message's: concurrent duplicate
+        // sends then stream deltas under the id of the reply that is finally stored.
+        UUID replyId = UUID.nameUUIDFromBytes(("reply:" + userMessage.id).getBytes(StandardCharsets.UTF_8));
         StringBuilder text = new StringBuilder();
         AtomicBoolean finished = new AtomicBoolean();
         app.oviya.ai.v1.Emotion[] emotion = new app.oviya.ai.v1.Emotion[1];
