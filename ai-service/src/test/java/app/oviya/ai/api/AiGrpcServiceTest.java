@@ -199,4 +199,29 @@ class AiGrpcServiceTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.toString());
         assertEquals("validation_failed", GrpcTestSupport.errorCode(e));
     }
+
+    @Test
+    void usageIsExportedPerDayAndDeletedWithTheAccount() throws SQLException {
+        String userId = UUID.randomUUID().toString();
+        generate(request(userId, "Good morning!").build());
+        generate(request(userId, "I got the job, I am so happy").build());
+
+        app.oviya.ai.v1.UsageExport export = ai().exportUserData(
+                app.oviya.ai.v1.ExportUserDataRequest.newBuilder().setUserId(userId).build());
+        assertEquals(1, export.getDaysCount(), "both replies on the same day, provider and model");
+        assertEquals(2, export.getDays(0).getRequests());
+        assertEquals("offline", export.getDays(0).getProvider());
+        assertTrue(export.getDays(0).getOutputTokens() > 0);
+
+        assertEquals(2, ai().deleteUserData(app.oviya.ai.v1.DeleteUserDataRequest.newBuilder().setUserId(userId).build()).getDeleted());
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("select count(*) from usage_events where user_id = ?")) {
+            ps.setObject(1, UUID.fromString(userId));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(0, rs.getLong(1));
+            }
+        }
+        assertEquals(0, ai().deleteUserData(app.oviya.ai.v1.DeleteUserDataRequest.newBuilder().setUserId(userId).build()).getDeleted());
+    }
 }

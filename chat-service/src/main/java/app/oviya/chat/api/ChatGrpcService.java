@@ -3,6 +3,11 @@ package app.oviya.chat.api;
 import app.oviya.chat.service.ConversationService;
 import app.oviya.chat.service.Messages;
 import app.oviya.chat.service.SendMessageService;
+import app.oviya.chat.service.UserDataService;
+import app.oviya.chat.v1.ConversationExport;
+import app.oviya.chat.v1.DeleteUserDataRequest;
+import app.oviya.chat.v1.DeleteUserDataResponse;
+import app.oviya.chat.v1.ExportUserDataRequest;
 import app.oviya.chat.v1.ChatEvent;
 import app.oviya.chat.v1.ChatService;
 import app.oviya.chat.v1.Conversation;
@@ -22,10 +27,12 @@ public class ChatGrpcService implements ChatService {
 
     private final ConversationService conversations;
     private final SendMessageService sender;
+    private final UserDataService userData;
 
-    public ChatGrpcService(ConversationService conversations, SendMessageService sender) {
+    public ChatGrpcService(ConversationService conversations, SendMessageService sender, UserDataService userData) {
         this.conversations = conversations;
         this.sender = sender;
+        this.userData = userData;
     }
 
     @Override
@@ -62,5 +69,16 @@ public class ChatGrpcService implements ChatService {
     @Override
     public Multi<ChatEvent> sendMessage(SendMessageRequest request) {
         return Multi.createFrom().deferred(() -> sender.send(request));
+    }
+
+    @Override
+    public Uni<DeleteUserDataResponse> deleteUserData(DeleteUserDataRequest request) {
+        return Uni.createFrom().deferred(() -> userData.delete(request.getUserId()))
+                .map(n -> DeleteUserDataResponse.newBuilder().setDeleted(n).build());
+    }
+
+    @Override
+    public Multi<ConversationExport> exportUserData(ExportUserDataRequest request) {
+        return Multi.createFrom().deferred(() -> userData.export(request.getUserId()));
     }
 }

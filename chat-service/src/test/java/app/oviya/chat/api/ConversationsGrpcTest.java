@@ -14,7 +14,10 @@ import app.oviya.chat.support.FakePeers;
 import app.oviya.chat.v1.ChatEvent;
 import app.oviya.chat.v1.Conversation;
 import app.oviya.chat.v1.ConversationPage;
+import app.oviya.chat.v1.ConversationExport;
 import app.oviya.chat.v1.CreateConversationRequest;
+import app.oviya.chat.v1.DeleteUserDataRequest;
+import app.oviya.chat.v1.ExportUserDataRequest;
 import app.oviya.chat.v1.GetConversationRequest;
 import app.oviya.chat.v1.ListConversationsRequest;
 import app.oviya.chat.v1.ListMessagesRequest;
@@ -227,5 +230,30 @@ class ConversationsGrpcTest {
 
     private static List<String> ids(ConversationPage page) {
         return page.getItemsList().stream().map(Conversation::getId).toList();
+    }
+
+    @Test
+    void userDataIsExportedThenDeletedCompletelyAndOnlyForThatUser() {
+        String user = newUser();
+        String other = newUser();
+        String mine = calls.chat().createConversation(CreateConversationRequest.newBuilder().setUserId(user).setTitle("mine").build()).getId();
+        calls.sendAndCollect(send(user, mine, "I feel a bit lonely today").build());
+        String theirs = calls.chat().createConversation(CreateConversationRequest.newBuilder().setUserId(other).setTitle("theirs").build()).getId();
+
+        List<ConversationExport> export = new java.util.ArrayList<>();
+        calls.chat().exportUserData(ExportUserDataRequest.newBuilder().setUserId(user).build()).forEachRemaining(export::add);
+        assertEquals(1, export.size());
+        assertEquals(mine, export.get(0).getConversation().getId());
+        assertEquals(List.of("user", "assistant"), export.get(0).getMessagesList().stream().map(Message::getRole).toList());
+
+        long deleted = calls.chat().deleteUserData(DeleteUserDataRequest.newBuilder().setUserId(user).build()).getDeleted();
+        assertEquals(3, deleted, "one conversation and its two messages");
+        assertEquals(0, calls.count("select count(*) from messages where user_id = ?::uuid", user));
+        assertEquals(0, calls.count("select count(*) from conversations where user_id = ?::uuid", user));
+        assertEquals(1, calls.count("select count(*) from conversations where id = ?::uuid", theirs));
+        // Idempotent: deleting again succeeds and deletes nothing.
+        assertEquals(0, calls.chat().deleteUserData(DeleteUserDataRequest.newBuilder().setUserId(user).build()).getDeleted());
+        assertFails(Status.Code.INVALID_ARGUMENT, "validation_failed",
+                () -> calls.chat().deleteUserData(DeleteUserDataRequest.newBuilder().setUserId("nope").build()));
     }
 }
