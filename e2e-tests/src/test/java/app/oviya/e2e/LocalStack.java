@@ -61,6 +61,8 @@ final class LocalStack implements AutoCloseable {
             String db = dbName(s);
             if (db != null) {
                 env.put("DB_NAME", db);
+                // The e2e databases are disposable: never depend on what an earlier checkout migrated.
+                env.put("QUARKUS_FLYWAY_CLEAN_AT_START", "true");
             }
             env.put("AUTH_GRPC_PORT", Integer.toString(port("auth-service")));
             env.put("CHAT_GRPC_PORT", Integer.toString(port("chat-service")));
