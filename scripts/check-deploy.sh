@@ -168,6 +168,17 @@ if [ -n "$(find "$proto_dir" -name '*.proto' 2>/dev/null | head -1)" ]; then
     else
       baseline_ref=$(git tag --list 'v[0-9]*' --sort=-v:refname | head -1)
     fi
+    # Before the first release tag: the commit named in common/proto-baseline (the contracts as
+    # the services first shipped them) is the baseline, so every later change stays compatible.
+    if [ -z "$baseline_ref" ] && [ -f common/proto-baseline ]; then
+      commit=$(tr -d '[:space:]' < common/proto-baseline)
+      if git cat-file -e "$commit:$proto_dir" 2>/dev/null; then
+        against=".git#ref=$commit,depth=1000"
+      else
+        skip "buf breaking: baseline commit $commit is not in this clone"
+        baseline_ref=none
+      fi
+    fi
     if [ -n "$baseline_ref" ]; then
       if git cat-file -e "refs/tags/$baseline_ref:$proto_dir" 2>/dev/null; then
         against=".git#tag=$baseline_ref"
