@@ -12,7 +12,9 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -63,6 +65,24 @@ public class ConversationResource {
     public Uni<Json.ConversationJson> get(@PathParam("id") String id, RoutingContext rc) {
         Caller caller = AuthenticationFilter.caller(rc);
         return chat.get(caller.userId(), id).map(Json::conversation);
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Json.ConversationJson> rename(@PathParam("id") String id, Json.ConversationBody body, RoutingContext rc) {
+        Caller caller = AuthenticationFilter.caller(rc);
+        if (body == null || body.title() == null || body.title().isBlank()) {
+            throw ServiceException.validation("title is required");
+        }
+        return chat.rename(caller.userId(), id, body.title()).map(Json::conversation);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Uni<Response> delete(@PathParam("id") String id, RoutingContext rc) {
+        Caller caller = AuthenticationFilter.caller(rc);
+        return chat.delete(caller.userId(), id).map(v -> Response.noContent().build());
     }
 
     @GET
@@ -120,11 +140,36 @@ public class ConversationResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey, @Context Sse sse, RoutingContext rc) {
         Caller caller = AuthenticationFilter.caller(rc);
         String content = validContent(body);
-        // Resolve the conversation first so a wrong id is a plain 404, not an event stream.
-        return chat.get(caller.userId(), id).onItem().transformToMulti(c ->
-                chat.send(caller.userId(), caller.plan(), id, content, idempotencyKey)
-                        .map(e -> toSse(sse, e))
-                        .onFailure().recoverWithItem(t -> errorEvent(sse, t)));
+        // The conversation was resolved before the stream started (stream.StreamOwnershipFilter): a wrong id is a plain 404.
+        return chat.send(caller.userId(), caller.plan(), id, content, idempotencyKey)
+                .map(e -> toSse(sse, e))
+                .onFailure().recoverWithItem(t -> errorEvent(sse, t));
+    }
+
+    /**
+     * Resumes a reply's event stream after Last-Event-ID (live while it is generated, or a replay of
+     * the stored reply); {@code mid} is the user message or the reply. Never asks the AI again.
+     */
+    @GET
+    @Path("{id}/messages/{mid}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> resume(@PathParam("id") String id, @PathParam("mid") String mid,
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse, RoutingContext rc) {
+        Caller caller = AuthenticationFilter.caller(rc);
+        long after = 0;
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            try {
+                after = Math.max(0, Long.parseLong(lastEventId.strip()));
+            } catch (NumberFormatException e) {
+                throw ServiceException.validation("Last-Event-ID must be the id of an event of this stream");
+            }
+        }
+        long afterSeq = after;
+        // The conversation was resolved before the stream started (stream.StreamOwnershipFilter): a wrong one is a plain 404;
+        // an unknown message of one's own conversation ends the stream with a not_found error event.
+        return chat.resume(caller.userId(), id, mid, afterSeq)
+                .map(e -> toSse(sse, e))
+                .onFailure().recoverWithItem(t -> errorEvent(sse, t));
     }
 
     private String json(Object value) {

@@ -14,10 +14,14 @@ import app.oviya.chat.v1.Conversation;
 import app.oviya.chat.v1.ConversationPage;
 import app.oviya.chat.v1.CreateConversationRequest;
 import app.oviya.chat.v1.GetConversationRequest;
+import app.oviya.chat.v1.UpdateConversationRequest;
+import app.oviya.chat.v1.DeleteConversationRequest;
+import app.oviya.chat.v1.DeleteConversationResponse;
 import app.oviya.chat.v1.ListConversationsRequest;
 import app.oviya.chat.v1.ListMessagesRequest;
 import app.oviya.chat.v1.MessagePage;
 import app.oviya.chat.v1.SendMessageRequest;
+import app.oviya.chat.v1.ResumeReplyRequest;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -57,6 +61,18 @@ public class ChatGrpcService implements ChatService {
     }
 
     @Override
+    public Uni<Conversation> updateConversation(UpdateConversationRequest request) {
+        return Uni.createFrom().deferred(() -> conversations.rename(request.getUserId(), request.getConversationId(), request.getTitle()))
+                .map(Messages::toProto);
+    }
+
+    @Override
+    public Uni<DeleteConversationResponse> deleteConversation(DeleteConversationRequest request) {
+        return Uni.createFrom().deferred(() -> conversations.delete(request.getUserId(), request.getConversationId()))
+                .map(n -> DeleteConversationResponse.newBuilder().setDeletedMessages(n).build());
+    }
+
+    @Override
     public Uni<MessagePage> listMessages(ListMessagesRequest request) {
         return Uni.createFrom().deferred(() -> conversations.messages(request.getUserId(), request.getConversationId(),
                 request.getLimit(), request.getCursor())).map(page -> {
@@ -69,6 +85,12 @@ public class ChatGrpcService implements ChatService {
     @Override
     public Multi<ChatEvent> sendMessage(SendMessageRequest request) {
         return Multi.createFrom().deferred(() -> sender.send(request));
+    }
+
+    @Override
+    public Multi<ChatEvent> resumeReply(ResumeReplyRequest request) {
+        return Multi.createFrom().deferred(() -> sender.resume(request.getUserId(), request.getConversationId(), request.getMessageId(),
+                request.getAfterSeq()));
     }
 
     @Override

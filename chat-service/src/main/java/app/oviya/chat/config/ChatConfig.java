@@ -16,4 +16,8 @@ public interface ChatConfig {
 
     @WithDefault("5")
     int memoriesPerTurn();
+
+    /** How long an idle conversation's recent window stays in the Redis context cache. */
+    @WithDefault("30m")
+    Duration contextCacheTtl();
 }

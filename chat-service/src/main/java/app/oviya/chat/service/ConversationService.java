@@ -23,10 +23,12 @@ public class ConversationService {
 
     private final ConversationRepository conversations;
     private final MessageRepository messages;
+    private final ContextCache contextCache;
 
-    public ConversationService(ConversationRepository conversations, MessageRepository messages) {
+    public ConversationService(ConversationRepository conversations, MessageRepository messages, ContextCache contextCache) {
         this.conversations = conversations;
         this.messages = messages;
+        this.contextCache = contextCache;
     }
 
     public record Page<T>(List<T> items, String nextCursor) {
@@ -53,6 +55,32 @@ public class ConversationService {
         UUID id = Ids.resource(conversationId, "conversation");
         return Panache.withSession(() -> conversations.findOwned(user, id))
                 .onItem().ifNull().failWith(() -> ServiceException.notFound("conversation not found"));
+    }
+
+    public Uni<ConversationEntity> rename(String userId, String conversationId, String title) {
+        UUID user = Ids.user(userId);
+        UUID id = Ids.resource(conversationId, "conversation");
+        if (title == null || title.isBlank()) {
+            throw ServiceException.validation("title is required");
+        }
+        String t = title.strip();
+        if (t.length() > MAX_TITLE) {
+            throw ServiceException.validation("title must be at most " + MAX_TITLE + " characters");
+        }
+        return Panache.withTransaction(() -> conversations.findOwned(user, id)
+                .onItem().ifNull().failWith(() -> ServiceException.notFound("conversation not found"))
+                .invoke(c -> c.title = t));
+    }
+
+    /** Deletes the conversation and its messages; answers how many messages went with it. */
+    public Uni<Long> delete(String userId, String conversationId) {
+        UUID user = Ids.user(userId);
+        UUID id = Ids.resource(conversationId, "conversation");
+        return Panache.withTransaction(() -> conversations.findOwned(user, id)
+                .onItem().ifNull().failWith(() -> ServiceException.notFound("conversation not found"))
+                .chain(c -> messages.delete("conversationId", c.id)
+                        .call(() -> conversations.delete("userId = ?1 and id = ?2", user, id))))
+                .call(() -> contextCache.evict(List.of(id)));
     }
 
     public Uni<Page<ConversationEntity>> list(String userId, int limit, String cursor) {

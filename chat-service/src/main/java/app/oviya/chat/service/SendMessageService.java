@@ -54,9 +54,13 @@ public class SendMessageService {
     private final AiClient ai;
     private final MemoryClient memory;
     private final ChatConfig config;
+    private final ContextCache contextCache;
+    private final ReplyStreams streams;
 
     public SendMessageService(ConversationRepository conversations, MessageRepository messages, AiClient ai, MemoryClient memory,
-            ChatConfig config) {
+            ChatConfig config, ContextCache contextCache, ReplyStreams streams) {
+        this.contextCache = contextCache;
+        this.streams = streams;
         this.conversations = conversations;
         this.messages = messages;
         this.ai = ai;
@@ -65,7 +69,10 @@ public class SendMessageService {
     }
 
     /** The stored user message and, when this send was already answered, the stored reply. */
-    record Stored(MessageEntity message, MessageEntity reply) {
+    record Stored(MessageEntity message, MessageEntity reply, boolean fresh) {
+        Stored(MessageEntity message, MessageEntity reply) {
+            this(message, reply, false);
+        }
     }
 
     public Multi<ChatEvent> send(SendMessageRequest request) {
@@ -84,15 +91,95 @@ public class SendMessageService {
         }
         Context context = Vertx.currentContext();
         AtomicLong seq = new AtomicLong();
-        return storeUserMessage(userId, conversationId, content, key).onItem().transformToMulti(stored -> {
+        return storeUserMessage(userId, conversationId, content, key)
+                .call(stored -> stored.fresh() ? contextCache.append(stored.message()) : Uni.createFrom().voidItem())
+                .onItem().transformToMulti(stored -> {
             ChatEvent created = event(seq, ChatEvent.newBuilder().setMessageCreated(Messages.toProto(stored.message())));
             if (stored.reply() != null && !"failed".equals(stored.reply().status)) {
                 return Multi.createFrom().items(created,
                         event(seq, ChatEvent.newBuilder().setReplyCompleted(Messages.toProto(stored.reply()))));
             }
-            return Multi.createBy().concatenating().streams(Multi.createFrom().item(created),
-                    reply(stored.message(), request.getPlan(), context, seq));
+            return generateOrAttach(stored.message(), created, request.getPlan(), context, seq);
         });
+    }
+
+    /**
+     * One generator per reply: the send that takes the reply's lock asks the AI and publishes every
+     * event; a concurrent duplicate (same Idempotency-Key) re-attaches to those events instead of
+     * asking the AI a second time.
+     */
+    private Multi<ChatEvent> generateOrAttach(MessageEntity userMessage, ChatEvent created, String plan, Context context, AtomicLong seq) {
+        UUID replyId = replyIdOf(userMessage.id);
+        return streams.tryGenerate(replyId, userMessage.userId, userMessage.conversationId).onItem().transformToMulti(generator -> {
+            if (!generator) {
+                return streams.tail(replyId, 0);
+            }
+            // Between the first look and the lock, another send may have finished this reply.
+            return Panache.withSession(() -> messages.findReplyTo(userMessage.id)).onItem().transformToMulti(done -> {
+                if (done != null && !"failed".equals(done.status)) {
+                    return streams.release(replyId).onItem().transformToMulti(ignored -> Multi.createFrom().items(created,
+                            event(seq, ChatEvent.newBuilder().setReplyCompleted(Messages.toProto(done)))));
+                }
+                ReplyStreams.Outbox outbox = streams.outbox(replyId, userMessage.userId, userMessage.conversationId);
+                return Multi.createBy().concatenating().streams(Multi.createFrom().item(created), reply(userMessage, plan, context, seq))
+                        .onItem().invoke(outbox::add)
+                        .onTermination().call((failure, cancelled) -> {
+                            if (cancelled) {
+                                // Whoever re-attached learns that the reply stopped (a retry replays what was kept).
+                                outbox.add(event(seq, ChatEvent.newBuilder().setError(ChatError.newBuilder()
+                                        .setCode(ErrorCode.UNAVAILABLE.code()).setDetail("the reply was stopped").setRetryable(true))));
+                            }
+                            return outbox.drained().chain(() -> streams.release(replyId));
+                        });
+            });
+        });
+    }
+
+    /** One reply per user message, so its id follows from the user message's. */
+    static UUID replyIdOf(UUID userMessageId) {
+        return UUID.nameUUIDFromBytes(("reply:" + userMessageId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The events of a reply after {@code afterSeq}: live from its stream while it is generated (or
+     * while the finished stream is kept), otherwise replayed from the database. {@code messageId}
+     * is the user message or the reply.
+     */
+    public Multi<ChatEvent> resume(String user, String conversation, String message, long afterSeq) {
+        UUID userId = Ids.user(user);
+        UUID conversationId = Ids.resource(conversation, "conversation");
+        UUID messageId = Ids.resource(message, "message");
+        long after = Math.max(0, afterSeq);
+        Uni<UUID> target = Panache.withSession(() -> conversations.findOwned(userId, conversationId).chain(c -> c == null
+                ? Uni.createFrom().<MessageEntity>failure(ServiceException.notFound("conversation not found"))
+                : messages.find("id = ?1 and conversationId = ?2 and userId = ?3", messageId, conversationId, userId).firstResult()))
+                .chain(m -> {
+                    if (m != null) {
+                        return Uni.createFrom().item("user".equals(m.role) ? replyIdOf(m.id) : m.id);
+                    }
+                    // Perhaps a reply that is still being generated (not in the database yet).
+                    return streams.owner(messageId).map(o -> (userId + "|" + conversationId).equals(o) ? messageId : null);
+                })
+                .onItem().ifNull().failWith(() -> ServiceException.notFound("message not found"));
+        return target.onItem().transformToMulti(replyId -> streams.exists(replyId).onItem().transformToMulti(live -> live
+                ? streams.tail(replyId, after)
+                : Panache.withSession(() -> messages.findById(replyId).chain(reply -> reply == null
+                        ? Uni.createFrom().item(List.<MessageEntity>of())
+                        : messages.findById(reply.replyTo).map(u -> List.of(u, reply))))
+                        .onItem().transformToMulti(pair -> {
+                            if (pair.isEmpty()) {
+                                return Multi.createFrom().item(ChatEvent.newBuilder().setSeq(after + 1).setError(ChatError.newBuilder()
+                                        .setCode(ErrorCode.UNAVAILABLE.code())
+                                        .setDetail("no reply is being generated; send the message again with the same Idempotency-Key")
+                                        .setRetryable(true)).build());
+                            }
+                            List<ChatEvent> out = new ArrayList<>();
+                            if (after < 1) {
+                                out.add(ChatEvent.newBuilder().setSeq(1).setMessageCreated(Messages.toProto(pair.get(0))).build());
+                            }
+                            out.add(ChatEvent.newBuilder().setSeq(Math.max(2, after + 1)).setReplyCompleted(Messages.toProto(pair.get(1))).build());
+                            return Multi.createFrom().iterable(out);
+                        })));
     }
 
     private Uni<Stored> storeUserMessage(UUID userId, UUID conversationId, String content, String key) {
@@ -116,7 +203,7 @@ public class SendMessageService {
                 m.createdAt = now;
                 m.idempotencyKey = key;
                 touch(c, now);
-                return messages.persist(m).map(saved -> new Stored(saved, null));
+                return messages.persist(m).map(saved -> new Stored(saved, null, true));
             });
         }));
         if (key == null) {
@@ -139,12 +226,13 @@ public class SendMessageService {
     private Multi<ChatEvent> reply(MessageEntity userMessage, String plan, Context context, AtomicLong seq) {
         // One reply per user message, so its id follows from the user message's: concurrent duplicate
         // sends then stream deltas under the id of the reply that is finally stored.
-        UUID replyId = UUID.nameUUIDFromBytes(("reply:" + userMessage.id).getBytes(StandardCharsets.UTF_8));
+        UUID replyId = replyIdOf(userMessage.id);
         StringBuilder text = new StringBuilder();
         AtomicBoolean finished = new AtomicBoolean();
         app.oviya.ai.v1.Emotion[] emotion = new app.oviya.ai.v1.Emotion[1];
 
-        Uni<List<ContextMessage>> history = Panache.withSession(() -> messages.newest(userMessage.conversationId, config.contextWindow() + 1))
+        Uni<List<ContextMessage>> history = contextCache.newest(userMessage.conversationId,
+                        () -> Panache.withSession(() -> messages.newest(userMessage.conversationId, config.contextWindow() + 1)))
                 .map(rows -> contextOf(rows, userMessage.id));
         Uni<List<Memory>> memories = memory.search(userMessage.userId.toString(), userMessage.content, config.memoriesPerTurn());
 
@@ -212,7 +300,7 @@ public class SendMessageService {
                 touch(c, reply.createdAt);
             }
             return messages.persist(reply);
-        })).onFailure(SendMessageService::isUniqueViolation)
+        })).call(contextCache::append).onFailure(SendMessageService::isUniqueViolation)
                 .recoverWithUni(() -> Panache.withSession(() -> messages.findReplyTo(reply.replyTo)));
     }
 

@@ -18,17 +18,22 @@ public class UserDataService {
 
     private final ConversationRepository conversations;
     private final MessageRepository messages;
+    private final ContextCache contextCache;
 
-    public UserDataService(ConversationRepository conversations, MessageRepository messages) {
+    public UserDataService(ConversationRepository conversations, MessageRepository messages, ContextCache contextCache) {
         this.conversations = conversations;
         this.messages = messages;
+        this.contextCache = contextCache;
     }
 
     /** Idempotent: a second call deletes nothing and succeeds. */
     public Uni<Long> delete(String userId) {
         UUID user = Ids.user(userId);
-        return Panache.withTransaction(() -> messages.delete("userId", user)
-                .chain(m -> conversations.delete("userId", user).map(c -> m + c)));
+        // The cached recent windows hold message text too: they go with the rows.
+        return Panache.withTransaction(() -> conversations.list("userId", user)
+                .chain(owned -> messages.delete("userId", user)
+                        .chain(m -> conversations.delete("userId", user).map(c -> m + c))
+                        .call(() -> contextCache.evict(owned.stream().map(c -> c.id).toList()))));
     }
 
     public Multi<ConversationExport> export(String userId) {

@@ -19,6 +19,8 @@ import app.oviya.chat.v1.CreateConversationRequest;
 import app.oviya.chat.v1.DeleteUserDataRequest;
 import app.oviya.chat.v1.ExportUserDataRequest;
 import app.oviya.chat.v1.GetConversationRequest;
+import app.oviya.chat.v1.DeleteConversationRequest;
+import app.oviya.chat.v1.UpdateConversationRequest;
 import app.oviya.chat.v1.ListConversationsRequest;
 import app.oviya.chat.v1.ListMessagesRequest;
 import app.oviya.chat.v1.Message;
@@ -226,6 +228,108 @@ class ConversationsGrpcTest {
         say(user, conversation, "\uD83D\uDE42".repeat(4000));
         assertEquals(1, calls.count("select count(*) from messages where conversation_id = ? and role = 'user'",
                 UUID.fromString(conversation)));
+    }
+
+    @Test
+    void conversationIsRenamedAndDeletedWithItsMessagesOnlyByItsOwner() {
+        String user = newUser();
+        String stranger = newUser();
+        String conversation = create(user, "draft").getId();
+        say(user, conversation, "hello there");
+
+        Conversation renamed = calls.chat().updateConversation(UpdateConversationRequest.newBuilder().setUserId(user)
+                .setConversationId(conversation).setTitle("  Sunday  ").build());
+        assertEquals("Sunday", renamed.getTitle());
+        assertEquals(conversation, renamed.getId());
+        assertEquals("Sunday", calls.chat().getConversation(
+                GetConversationRequest.newBuilder().setUserId(user).setConversationId(conversation).build()).getTitle());
+        assertFails(Status.Code.INVALID_ARGUMENT, "validation_failed", () -> calls.chat().updateConversation(
+                UpdateConversationRequest.newBuilder().setUserId(user).setConversationId(conversation).setTitle(" ").build()));
+        assertFails(Status.Code.INVALID_ARGUMENT, "validation_failed", () -> calls.chat().updateConversation(
+                UpdateConversationRequest.newBuilder().setUserId(user).setConversationId(conversation).setTitle("t".repeat(201)).build()));
+
+        // A stranger can neither rename nor delete it, and learns nothing.
+        assertFails(Status.Code.NOT_FOUND, "not_found", () -> calls.chat().updateConversation(UpdateConversationRequest.newBuilder()
+                .setUserId(stranger).setConversationId(conversation).setTitle("mine now").build()));
+        assertFails(Status.Code.NOT_FOUND, "not_found", () -> calls.chat().deleteConversation(
+                DeleteConversationRequest.newBuilder().setUserId(stranger).setConversationId(conversation).build()));
+        assertEquals(1, calls.count("select count(*) from conversations where id = ?::uuid and title = 'Sunday'", conversation));
+
+        assertEquals(2, calls.chat().deleteConversation(
+                DeleteConversationRequest.newBuilder().setUserId(user).setConversationId(conversation).build()).getDeletedMessages());
+        assertEquals(0, calls.count("select count(*) from conversations where id = ?::uuid", conversation));
+        assertEquals(0, calls.count("select count(*) from messages where conversation_id = ?::uuid", conversation));
+        assertFails(Status.Code.NOT_FOUND, "not_found", () -> calls.chat().deleteConversation(
+                DeleteConversationRequest.newBuilder().setUserId(user).setConversationId(conversation).build()));
+        assertFails(Status.Code.NOT_FOUND, "not_found", () -> messages(user, conversation, 0, ""));
+    }
+
+    @Test
+    void pagingWalksAThousandMessagesWithoutGapsOrRepeatsWhileNewOnesArrive() throws Exception {
+        String user = newUser();
+        String conversation = create(user, "long").getId();
+        calls.execute("insert into messages (id, conversation_id, user_id, role, content, status, created_at) "
+                + "select gen_random_uuid(), ?::uuid, ?::uuid, case when i % 2 = 0 then 'user' else 'assistant' end, "
+                + "'old ' || i, 'complete', now() from generate_series(1, 1000) i", conversation, user);
+
+        // Meanwhile another device keeps writing into the same conversation.
+        java.util.concurrent.atomic.AtomicBoolean walking = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger added = new java.util.concurrent.atomic.AtomicInteger();
+        Thread writer = new Thread(() -> {
+            while (walking.get()) {
+                calls.execute("insert into messages (id, conversation_id, user_id, role, content, status, created_at) "
+                        + "values (gen_random_uuid(), ?::uuid, ?::uuid, 'user', 'new', 'complete', now())", conversation, user);
+                added.incrementAndGet();
+            }
+        });
+        writer.start();
+
+        List<String> walked = new java.util.ArrayList<>();
+        int pages = 0;
+        try {
+            MessagePage first = messages(user, conversation, 0, "");
+            assertEquals(50, first.getItemsCount(), "50 per page by default");
+            // The first page may already hold new messages; everything after it must be the old ones, in order.
+            first.getItemsList().stream().map(Message::getContent).filter(c -> !c.equals("new")).forEach(walked::add);
+            String cursor = first.getNextCursor();
+            pages++;
+            while (!cursor.isEmpty()) {
+                MessagePage page = messages(user, conversation, 0, cursor);
+                page.getItemsList().forEach(m -> walked.add(m.getContent()));
+                cursor = page.getNextCursor();
+                pages++;
+                calls.execute("insert into messages (id, conversation_id, user_id, role, content, status, created_at) "
+                        + "values (gen_random_uuid(), ?::uuid, ?::uuid, 'user', 'new', 'complete', now())", conversation, user);
+            }
+        } finally {
+            walking.set(false);
+            writer.join();
+        }
+        assertTrue(added.get() > 0, "messages arrived during the walk");
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 1000; i >= 1; i--) {
+            expected.add("old " + i);
+        }
+        assertEquals(expected, walked, "every old message exactly once, newest first");
+        assertTrue(pages >= 20, "walked page by page: " + pages);
+    }
+
+    @Test
+    void aMessagePageIsAnIndexRangeScanWithoutSorting() {
+        String user = newUser();
+        String conversation = create(user, "plan").getId();
+        calls.execute("insert into messages (id, conversation_id, user_id, role, content, status, created_at) "
+                + "select gen_random_uuid(), ?::uuid, ?::uuid, 'user', 'm ' || i, 'complete', now() from generate_series(1, 2000) i",
+                conversation, user);
+        calls.execute("analyze messages");
+        // The statements ConversationService issues for the first and a later page (MessageRepository.newest/newestBefore).
+        String middle = calls.rows("select max(seq) - 1000 from messages where conversation_id = ?::uuid", conversation).get(0);
+        for (String where : List.of("conversation_id = '" + conversation + "'",
+                "conversation_id = '" + conversation + "' and seq < " + middle)) {
+            String plan = String.join("\n", calls.rows("explain select * from messages where " + where + " order by seq desc limit 51"));
+            assertTrue(plan.contains("Index Scan using messages_conversation_seq_idx"), plan);
+            assertFalse(plan.contains("Sort"), "the index gives the order, nothing is sorted: " + plan);
+        }
     }
 
     private static List<String> ids(ConversationPage page) {

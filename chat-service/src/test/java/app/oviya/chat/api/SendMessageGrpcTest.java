@@ -20,6 +20,7 @@ import app.oviya.chat.v1.ListMessagesRequest;
 import app.oviya.chat.v1.Message;
 import app.oviya.chat.v1.MessagePage;
 import app.oviya.chat.v1.SendMessageRequest;
+import app.oviya.chat.v1.ResumeReplyRequest;
 import app.oviya.common.testing.GrpcTestSupport;
 import app.oviya.memory.v1.ExtractFromTurnRequest;
 import io.agroal.api.AgroalDataSource;
@@ -72,6 +73,9 @@ class SendMessageGrpcTest {
 
     @Inject
     CircuitBreakerMaintenance circuitBreakers;
+
+    @Inject
+    io.quarkus.redis.datasource.RedisDataSource redis;
 
     private ManagedChannel channel;
     private ChatCalls calls;
@@ -201,6 +205,39 @@ class SendMessageGrpcTest {
     }
 
     @Test
+    void contextComesFromTheRecentWindowCacheAfterTheFirstTurnAndTheHitRateIsExported() {
+        double hitsBefore = cacheCount("hit");
+        double missesBefore = cacheCount("miss");
+        for (int i = 1; i <= 5; i++) {
+            assertTrue(last(calls.sendAndCollect(send(user, conversation, "turn " + i).build())).hasReplyCompleted());
+        }
+        // Turn 1 fills the cache from the database; turns 2..5 read it (and see every earlier turn, in order).
+        assertEquals(4, cacheCount("hit") - hitsBefore, 0.01);
+        assertEquals(1, cacheCount("miss") - missesBefore, 0.01);
+        GenerateRequest fifth = FakeAi.requestsOf(user).get(4);
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            expected.add("user:turn " + i);
+            expected.add("assistant:" + FakeAi.fullReply());
+        }
+        assertEquals(expected, fifth.getContextList().stream().map(c -> c.getRole() + ":" + c.getContent()).toList());
+        assertTrue(metrics().contains("oviya_chat_context_cache_hit_ratio"), "the hit ratio gauge is exported");
+    }
+
+    private String metrics() {
+        return io.restassured.RestAssured.given().baseUri(url.toString()).get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    private double cacheCount(String result) {
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith("oviya_chat_context_cache_total{") && line.contains("result=\"" + result + "\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    @Test
     void sameIdempotencyKeyReturnsTheSameMessages() {
         SendMessageRequest request = send(user, conversation, "Are you there?").setIdempotencyKey(key()).build();
         List<ChatEvent> first = calls.sendAndCollect(request);
@@ -256,9 +293,80 @@ class SendMessageGrpcTest {
             pool.shutdownNow();
         }
         assertEquals(1, rows("user"));
-        assertTrue(rows("assistant") <= 1, "at most one stored reply");
+        assertEquals(1, rows("assistant"), "one stored reply");
+        assertEquals(1, FakeAi.requestsOf(user).size(), "duplicates re-attached to the reply in progress: the AI was asked once");
         assertEquals(1, calls.count("select count(*) from messages where user_id = ? and idempotency_key = ?",
                 UUID.fromString(user), request.getIdempotencyKey()));
+    }
+
+    private List<ChatEvent> resume(String who, String messageId, long afterSeq) {
+        List<ChatEvent> out = new ArrayList<>();
+        calls.chat().resumeReply(ResumeReplyRequest.newBuilder().setUserId(who).setConversationId(conversation)
+                .setMessageId(messageId).setAfterSeq(afterSeq).build()).forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void aResumedStreamGetsTheRestOfTheReplyInProgressWithTheSameSeqs() throws Exception {
+        FakeAi.delayMillis = 150;
+        Iterator<ChatEvent> original = calls.chat().sendMessage(send(user, conversation, "Tell me something kind").build());
+        ChatEvent created = original.next();
+        ChatEvent firstDelta = original.next();
+        assertTrue(firstDelta.hasReplyDelta(), "in progress: " + firstDelta);
+
+        // The app lost its connection after event 2 and comes back, once by the user message, once by the reply id.
+        List<ChatEvent> rest = resume(user, created.getMessageCreated().getId(), firstDelta.getSeq());
+        List<ChatEvent> all = new ArrayList<>(List.of(created, firstDelta));
+        original.forEachRemaining(all::add);
+        assertEquals(all.subList(2, all.size()), rest, "exactly the events after Last-Event-ID, with the same seqs");
+        assertTrue(last(rest).hasReplyCompleted());
+        assertEquals(all, resume(user, firstDelta.getReplyDelta().getMessageId(), 0), "a finished reply replays from the start");
+        assertEquals(1, FakeAi.requestsOf(user).size(), "resuming never asks the AI");
+        assertEquals(1, rows("assistant"));
+    }
+
+    @Test
+    void everyEventOfAReplyIsPublishedOnTheUsersRealtimeChannel() throws Exception {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var subscriber = redis.pubsub(String.class).subscribe(
+                app.oviya.chat.service.ReplyStreams.realtimeChannel(UUID.fromString(user)), received::add);
+        try {
+            Thread.sleep(200); // the subscription is in place
+            List<ChatEvent> sent = calls.sendAndCollect(send(user, conversation, "Is anyone listening?").build());
+            List<ChatEvent> published = await(Duration.ofSeconds(10), () -> received.size() >= sent.size() ? received : null)
+                    .stream().map(json -> {
+                        io.vertx.core.json.JsonObject o = new io.vertx.core.json.JsonObject(json);
+                        assertEquals(conversation, o.getString("conversationId"));
+                        try {
+                            return ChatEvent.parseFrom(java.util.Base64.getDecoder().decode(o.getString("event")));
+                        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }).toList();
+            assertEquals(sent, published, "the user's other devices see the same events, in order");
+        } finally {
+            subscriber.unsubscribe();
+        }
+    }
+
+    @Test
+    void aFinishedReplyReplaysFromTheDatabaseOnceItsStreamIsGoneAndStrangersGetNotFound() {
+        List<ChatEvent> sent = calls.sendAndCollect(send(user, conversation, "Good night").build());
+        String userMessageId = sent.get(0).getMessageCreated().getId();
+        Message reply = last(sent).getReplyCompleted();
+        redis.key().del("oviya:chat:reply:" + reply.getId());
+        List<ChatEvent> replay = resume(user, userMessageId, 0);
+        assertEquals(2, replay.size(), "message.created and reply.completed: " + replay);
+        assertEquals(userMessageId, replay.get(0).getMessageCreated().getId());
+        assertEquals(reply, replay.get(1).getReplyCompleted());
+        List<ChatEvent> tail = resume(user, reply.getId(), 3);
+        assertEquals(1, tail.size());
+        assertEquals(4, tail.get(0).getSeq(), "after Last-Event-ID 3 comes 4");
+        assertEquals(reply, tail.get(0).getReplyCompleted());
+
+        assertFails(Status.Code.NOT_FOUND, "not_found", () -> resume(newUser(), userMessageId, 0));
+        assertFails(Status.Code.NOT_FOUND, "not_found", () -> resume(user, UUID.randomUUID().toString(), 0));
+        assertEquals(1, FakeAi.requestsOf(user).size());
     }
 
     @Test
