@@ -30,14 +30,14 @@ public class MemoryGrpcService implements app.oviya.memory.v1.MemoryService {
         return Uni.createFrom().deferred(() -> memories.search(request.getUserId(), request.getQuery(), request.getLimit()))
                 .map(list -> {
                     SearchResponse.Builder b = SearchResponse.newBuilder();
-                    list.forEach(s -> b.addItems(toProto(s.memory()).toBuilder().setScore(s.score())));
+                    list.forEach(s -> b.addItems(toProto(s.memory()).toBuilder().setScore(s.score()).setSimilarity(s.similarity())));
                     return b.build();
                 });
     }
 
     @Override
     public Uni<MemoryPage> list(ListRequest request) {
-        return Uni.createFrom().deferred(() -> memories.list(request.getUserId(), request.getLimit(), request.getCursor()))
+        return Uni.createFrom().deferred(() -> memories.list(request.getUserId(), request.getLimit(), request.getCursor(), request.getCategory()))
                 .map(page -> {
                     MemoryPage.Builder b = MemoryPage.newBuilder().setNextCursor(page.nextCursor());
                     page.items().forEach(m -> b.addItems(toProto(m)));
@@ -53,7 +53,7 @@ public class MemoryGrpcService implements app.oviya.memory.v1.MemoryService {
 
     @Override
     public Uni<ExtractFromTurnResponse> extractFromTurn(ExtractFromTurnRequest request) {
-        return Uni.createFrom().deferred(() -> memories.extract(request.getUserId(), request.getMessageId(), request.getUserText()))
+        return Uni.createFrom().deferred(() -> memories.extract(request.getUserId(), request.getMessageId(), request.getUserText(), request.getSentAt()))
                 .map(list -> {
                     ExtractFromTurnResponse.Builder b = ExtractFromTurnResponse.newBuilder();
                     list.forEach(m -> b.addStored(toProto(m)));
@@ -82,6 +82,16 @@ public class MemoryGrpcService implements app.oviya.memory.v1.MemoryService {
                 .setCreatedAt(m.createdAt.toString());
         if (m.sourceMessageId != null) {
             b.setSourceMessageId(m.sourceMessageId.toString());
+        }
+        if (m.category != null) {
+            b.setCategory(m.category);
+        }
+        b.setSensitive(m.sensitive);
+        if (m.validUntil != null) {
+            b.setValidUntil(m.validUntil.toString());
+        }
+        if (m.eventDate != null) {
+            b.setEventDate(m.eventDate.toString());
         }
         return b.build();
     }

@@ -2,6 +2,7 @@ package app.oviya.memory.repository;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,29 +16,31 @@ public class MemoryRepository implements PanacheRepositoryBase<MemoryEntity, UUI
 
     private static final Sort NEWEST_FIRST = Sort.descending("createdAt", "id");
 
-    public Uni<List<MemoryEntity>> newest(UUID userId, int limit) {
-        return find("userId", NEWEST_FIRST, userId).page(Page.ofSize(limit)).list();
+    /** category: "" for all, "sensitive" for every sensitive one, else that category. */
+    private static String categoryFilter(String category) {
+        if (category.isEmpty()) {
+            return "";
+        }
+        return category.equals("sensitive") ? " and sensitive = true" : " and category = :category";
     }
 
-    /** The page after the (createdAt, id) keyset position. */
-    public Uni<List<MemoryEntity>> newestBefore(UUID userId, Instant createdAt, UUID id, int limit) {
-        return find("userId = ?1 and (createdAt < ?2 or (createdAt = ?2 and id < ?3))", NEWEST_FIRST, userId, createdAt, id)
+    /** The user's current memories (superseded history is not listed), newest first. */
+    public Uni<List<MemoryEntity>> newest(UUID userId, int limit, String category) {
+        Parameters p = Parameters.with("user", userId);
+        if (!category.isEmpty() && !category.equals("sensitive")) {
+            p = p.and("category", category);
+        }
+        return find("userId = :user and validUntil is null" + categoryFilter(category), NEWEST_FIRST, p)
                 .page(Page.ofSize(limit)).list();
     }
 
-    public Uni<MemoryEntity> findOwned(UUID userId, UUID id) {
-        return find("userId = ?1 and id = ?2", userId, id).firstResult();
-    }
-
-    public Uni<Long> deleteOwned(UUID userId, UUID id) {
-        return delete("userId = ?1 and id = ?2", userId, id);
-    }
-
-    public Uni<Long> deleteAllOf(UUID userId) {
-        return delete("userId", userId);
-    }
-
-    public Uni<Long> countContent(UUID userId, String content) {
-        return count("userId = ?1 and lower(content) = lower(?2)", userId, content);
+    /** The page after the (createdAt, id) keyset position. */
+    public Uni<List<MemoryEntity>> newestBefore(UUID userId, Instant createdAt, UUID id, int limit, String category) {
+        Parameters p = Parameters.with("user", userId).and("createdAt", createdAt).and("id", id);
+        if (!category.isEmpty() && !category.equals("sensitive")) {
+            p = p.and("category", category);
+        }
+        return find("userId = :user and validUntil is null and (createdAt < :createdAt or (createdAt = :createdAt and id < :id))"
+                + categoryFilter(category), NEWEST_FIRST, p).page(Page.ofSize(limit)).list();
     }
 }

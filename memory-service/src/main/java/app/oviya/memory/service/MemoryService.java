@@ -2,7 +2,15 @@ package app.oviya.memory.service;
 
 import app.oviya.common.error.ServiceException;
 import app.oviya.memory.repository.MemoryEntity;
+import app.oviya.memory.client.EmbeddingModel;
+import app.oviya.memory.config.MemoryConfig;
 import app.oviya.memory.repository.MemoryRepository;
+import app.oviya.memory.repository.VectorStore;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,37 +21,43 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Stores, finds and forgets one user's memories. */
+/**
+ * Stores, finds and forgets one user's memories: embeds them, consolidates new ones with what is
+ * already known, ranks search results by a blend of similarity, importance and recency.
+ */
 @ApplicationScoped
 public class MemoryService {
 
     static final int MAX_CONTENT = 2000;
-    private static final int SEARCH_WINDOW = 500;
+    static final Set<String> SENSITIVE = Set.of("health", "mental_health", "trauma", "bereavement", "sexuality", "religion");
 
     private final MemoryRepository memories;
+    private final VectorStore vectors;
     private final RuleBasedExtractor extractor;
-    private final int maxResults;
+    private final EmbeddingModel embeddings;
+    private final MemoryConfig config;
 
-    public MemoryService(MemoryRepository memories, RuleBasedExtractor extractor,
-            @ConfigProperty(name = "oviya.memory.max-results", defaultValue = "20") int maxResults) {
+    public MemoryService(MemoryRepository memories, VectorStore vectors, RuleBasedExtractor extractor, EmbeddingModel embeddings,
+            MemoryConfig config) {
         this.memories = memories;
+        this.vectors = vectors;
         this.extractor = extractor;
-        this.maxResults = maxResults;
+        this.embeddings = embeddings;
+        this.config = config;
     }
 
-    public record Scored(MemoryEntity memory, double score) {
+    public record Scored(MemoryEntity memory, double score, double similarity) {
     }
 
     public record Page(List<MemoryEntity> items, String nextCursor) {
     }
 
+    /** An explicit memory ("remember this"): stored as said, never merged away. */
     public Uni<MemoryEntity> remember(String userId, String content, String kind, float importance, String sourceMessageId) {
         UUID user = parseUser(userId);
         String text = content == null ? "" : content.strip();
@@ -53,84 +67,128 @@ public class MemoryService {
         if (text.length() > MAX_CONTENT) {
             throw ServiceException.validation("content must be at most " + MAX_CONTENT + " characters");
         }
-        MemoryEntity m = new MemoryEntity();
-        m.id = UUID.randomUUID();
-        m.userId = user;
-        m.content = text;
-        m.kind = kind;
-        m.importance = importance;
-        m.sourceMessageId = sourceMessageId == null || sourceMessageId.isBlank() ? null : parseId(sourceMessageId);
-        m.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return Panache.withTransaction(() -> memories.persist(m));
+        MemoryEntity m = newMemory(user, text, kind, importance,
+                sourceMessageId == null || sourceMessageId.isBlank() ? null : parseId(sourceMessageId));
+        tag(m, RuleBasedExtractor.category(text));
+        return embeddings.embed(text)
+                .chain(vector -> vectors.inTransaction(c -> vectors.insert(c, m, vector)))
+                .replaceWith(m)
+                .onFailure().transform(Failures::toService);
     }
 
-    /** Stores what the rules find in the user's own words; a repeat of a known fact is skipped. */
-    public Uni<List<MemoryEntity>> extract(String userId, String messageId, String userText) {
+    /**
+     * Stores what the rules find in the user's own words, consolidated with the user's current
+     * memories: a repeat is skipped, a new value for a known subject supersedes the old one.
+     */
+    public Uni<List<MemoryEntity>> extract(String userId, String messageId, String userText, String sentAt) {
         UUID user = parseUser(userId);
         UUID source = messageId == null || messageId.isBlank() ? null : parseMessageId(messageId);
-        List<RuleBasedExtractor.Candidate> candidates = extractor.extract(userText);
+        LocalDate sentOn = sentOn(sentAt);
+        List<RuleBasedExtractor.Candidate> candidates = extractor.extract(userText, sentOn);
         if (candidates.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return Panache.withTransaction(() -> {
-            List<MemoryEntity> stored = new ArrayList<>();
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (RuleBasedExtractor.Candidate c : candidates) {
-                chain = chain.chain(() -> memories.countContent(user, c.content()).chain(n -> {
-                    if (n > 0) {
-                        return Uni.createFrom().voidItem();
+        return embeddings.embedAll(candidates.stream().map(RuleBasedExtractor.Candidate::content).toList())
+                .chain(vectorList -> vectors.inTransaction(c -> {
+                    List<MemoryEntity> stored = new ArrayList<>();
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (int i = 0; i < candidates.size(); i++) {
+                        RuleBasedExtractor.Candidate cand = candidates.get(i);
+                        float[] vector = vectorList.get(i);
+                        chain = chain.chain(() -> consolidate(c, user, source, cand, vector)).invoke(m -> {
+                            if (m != null) {
+                                stored.add(m);
+                            }
+                        }).replaceWithVoid();
                     }
-                    MemoryEntity m = new MemoryEntity();
-                    m.id = UUID.randomUUID();
-                    m.userId = user;
-                    m.content = c.content();
-                    m.kind = c.kind();
-                    m.importance = c.importance();
-                    m.sourceMessageId = source;
-                    m.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                    stored.add(m);
-                    return memories.persist(m).replaceWithVoid();
-                }));
+                    return chain.replaceWith(stored);
+                }))
+                .onFailure().transform(Failures::toService);
+    }
+
+    private Uni<MemoryEntity> consolidate(SqlClient c, UUID user, UUID source, RuleBasedExtractor.Candidate cand, float[] vector) {
+        MemoryEntity m = newMemory(user, cand.content(), cand.kind(), cand.importance(), source);
+        m.subject = cand.subject();
+        m.eventDate = cand.eventDate();
+        tag(m, cand.category());
+        Uni<MemoryEntity> sameSubject = cand.subject() == null ? Uni.createFrom().nullItem() : vectors.currentBySubject(c, user, cand.subject());
+        return sameSubject.chain(old -> {
+            if (old != null) {
+                if (old.content.equalsIgnoreCase(m.content)) {
+                    return Uni.createFrom().nullItem();
+                }
+                // A new value for the same subject: the old memory becomes history.
+                return vectors.insert(c, m, vector)
+                        .chain(() -> vectors.supersede(c, user, old.id, m.id, m.createdAt))
+                        .replaceWith(m);
             }
-            return chain.replaceWith(stored);
+            return vectors.nearest(c, user, vector, 1, m.kind).chain(hits -> {
+                boolean duplicate = !hits.isEmpty() && (hits.get(0).memory().content.equalsIgnoreCase(m.content)
+                        // Feelings are a timeline: each day's entry is kept, only exact repeats are merged.
+                        || (!"feeling".equals(m.kind) && hits.get(0).similarity() >= config.consolidation().duplicateSimilarity()));
+                if (duplicate) {
+                    return Uni.createFrom().nullItem();
+                }
+                return vectors.insert(c, m, vector).replaceWith(m);
+            });
         });
     }
 
     /**
-     * Ranks the user's recent memories against the query: word overlap, then recency and
-     * importance as tie-breakers. (Semantic vector search replaces the overlap score.)
+     * The user's current memories most relevant to the query. Candidates are the exact top-k by
+     * cosine similarity within the user's rows; each gets
+     * {@code score = ws*similarity + wi*importance + wr*recency}, recency = 0.5^(age/half-life),
+     * and those under the minimum similarity are dropped. An empty query ranks by importance and recency.
      */
     public Uni<List<Scored>> search(String userId, String query, int limit) {
         UUID user = parseUser(userId);
-        int n = clamp(limit, 5, maxResults);
-        Set<String> q = words(query);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return Panache.withSession(() -> memories.newest(user, SEARCH_WINDOW)).map(all -> {
-            List<Scored> scored = new ArrayList<>();
-            for (MemoryEntity m : all) {
-                double overlap = overlap(q, words(m.content));
-                if (!q.isEmpty() && overlap == 0) {
-                    continue;
-                }
-                double ageDays = Math.max(0, Duration.between(m.createdAt, now).toHours() / 24.0);
-                double recency = Math.exp(-ageDays / 30.0);
-                double score = 0.7 * overlap + 0.2 * m.importance + 0.1 * recency;
-                scored.add(new Scored(m, Math.round(score * 1000) / 1000.0));
-            }
-            scored.sort(Comparator.comparingDouble(Scored::score).reversed());
-            return scored.size() > n ? scored.subList(0, n) : scored;
-        });
+        int n = clamp(limit, 5, config.maxResults());
+        Instant now = Instant.now();
+        MemoryConfig.Search w = config.search();
+        if (query == null || query.isBlank()) {
+            return vectors.newestCurrent(user, Math.max(n, w.candidates())).map(all -> rank(all.stream()
+                    .map(m -> new Scored(m, round((w.importanceWeight() * m.importance + w.recencyWeight() * recency(m, now))
+                            / (w.importanceWeight() + w.recencyWeight())), 0))
+                    .toList(), n))
+                    .onFailure().transform(Failures::toService);
+        }
+        return embeddings.embed(query.strip())
+                .chain(vector -> vectors.nearest(user, vector, Math.max(n, w.candidates())))
+                .map(hits -> rank(hits.stream()
+                        .filter(h -> h.similarity() >= w.minSimilarity())
+                        .map(h -> new Scored(h.memory(), round(w.similarityWeight() * h.similarity()
+                                + w.importanceWeight() * h.memory().importance + w.recencyWeight() * recency(h.memory(), now)),
+                                round(h.similarity())))
+                        .toList(), n))
+                .onFailure().transform(Failures::toService);
     }
 
-    public Uni<Page> list(String userId, int limit, String cursor) {
+    private double recency(MemoryEntity m, Instant now) {
+        double ageDays = Math.max(0, Duration.between(m.createdAt, now).toMinutes() / 1440.0);
+        return Math.pow(0.5, ageDays / config.search().recencyHalfLifeDays());
+    }
+
+    private static List<Scored> rank(List<Scored> scored, int n) {
+        List<Scored> sorted = new ArrayList<>(scored);
+        sorted.sort(Comparator.comparingDouble(Scored::score).reversed());
+        return sorted.size() > n ? sorted.subList(0, n) : sorted;
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 10000) / 10000.0;
+    }
+
+    /** Current memories only (history is kept for consolidation, not shown), newest first. */
+    public Uni<Page> list(String userId, int limit, String cursor, String category) {
         UUID user = parseUser(userId);
         int n = clamp(limit, 50, 100);
+        String cat = category == null ? "" : category.strip().toLowerCase(Locale.ROOT);
         Uni<List<MemoryEntity>> rows;
         if (cursor == null || cursor.isBlank()) {
-            rows = Panache.withSession(() -> memories.newest(user, n + 1));
+            rows = Panache.withSession(() -> memories.newest(user, n + 1, cat));
         } else {
             Cursor c = Cursor.decode(cursor);
-            rows = Panache.withSession(() -> memories.newestBefore(user, c.createdAt(), c.id(), n + 1));
+            rows = Panache.withSession(() -> memories.newestBefore(user, c.createdAt(), c.id(), n + 1, cat));
         }
         return rows.map(list -> {
             if (list.size() <= n) {
@@ -139,23 +197,52 @@ public class MemoryService {
             List<MemoryEntity> page = list.subList(0, n);
             MemoryEntity last = page.get(n - 1);
             return new Page(page, new Cursor(last.createdAt, last.id).encode());
-        });
+        }).onFailure().transform(Failures::toService);
     }
 
+    /** Deletes the memory and the history it superseded: rows and their vectors. */
     public Uni<Long> forget(String userId, String memoryId) {
         UUID user = parseUser(userId);
         UUID id = parseId(memoryId);
-        return Panache.withTransaction(() -> memories.deleteOwned(user, id)).map(n -> {
+        return vectors.deleteWithHistory(user, id).map(n -> {
             if (n == 0) {
                 throw ServiceException.notFound("memory not found");
             }
             return n;
-        });
+        }).onFailure().transform(Failures::toService);
     }
 
     public Uni<Long> forgetAll(String userId) {
         UUID user = parseUser(userId);
-        return Panache.withTransaction(() -> memories.deleteAllOf(user));
+        return vectors.deleteAll(user).onFailure().transform(Failures::toService);
+    }
+
+    private static MemoryEntity newMemory(UUID user, String content, String kind, float importance, UUID source) {
+        MemoryEntity m = new MemoryEntity();
+        m.id = UUID.randomUUID();
+        m.userId = user;
+        m.content = content;
+        m.kind = kind;
+        m.importance = importance;
+        m.sourceMessageId = source;
+        m.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return m;
+    }
+
+    private static void tag(MemoryEntity m, String category) {
+        m.category = category;
+        m.sensitive = category != null && SENSITIVE.contains(category);
+    }
+
+    static LocalDate sentOn(String sentAt) {
+        if (sentAt == null || sentAt.isBlank()) {
+            return LocalDate.now(ZoneOffset.UTC);
+        }
+        try {
+            return OffsetDateTime.parse(sentAt.strip()).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+        } catch (DateTimeParseException e) {
+            throw ServiceException.validation("sentAt must be an RFC 3339 timestamp");
+        }
     }
 
     record Cursor(Instant createdAt, UUID id) {
@@ -173,35 +260,6 @@ public class MemoryService {
                 throw ServiceException.validation("cursor is not valid");
             }
         }
-    }
-
-    static Set<String> words(String text) {
-        Set<String> out = new HashSet<>();
-        if (text == null) {
-            return out;
-        }
-        for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
-            if (w.length() > 2 && !STOP.contains(w)) {
-                out.add(w);
-            }
-        }
-        return out;
-    }
-
-    private static final Set<String> STOP = Set.of("the", "and", "for", "you", "are", "was", "but", "not", "with", "that",
-            "this", "have", "has", "had", "user", "about", "what", "when", "where", "who", "how", "why", "your", "from", "just");
-
-    static double overlap(Set<String> a, Set<String> b) {
-        if (a.isEmpty() || b.isEmpty()) {
-            return 0;
-        }
-        int common = 0;
-        for (String w : a) {
-            if (b.contains(w)) {
-                common++;
-            }
-        }
-        return (double) common / Math.min(a.size(), b.size());
     }
 
     private static int clamp(int requested, int dflt, int max) {

@@ -20,18 +20,27 @@ class RuleBasedExtractorTest {
 
     @Test
     void firstPersonStatementsBecomeMemories() {
-        Candidate sister = only("My sister Priya moved to Berlin");
-        assertEquals("person", sister.kind());
-        assertEquals("User's sister is called Priya", sister.content());
+        // One statement, two memories: the person, and the fact about them.
+        List<Candidate> sister = extractor.extract("My sister Priya moved to Berlin");
+        assertEquals(List.of("person:User's sister is called Priya", "fact:Priya (user's sister) lives in Berlin"),
+                sister.stream().map(c -> c.kind() + ":" + c.content()).toList());
+        assertEquals("sister:priya", sister.get(0).subject());
+        assertEquals("residence:priya", sister.get(1).subject());
 
-        assertEquals(new Candidate("User's name is Asha", "fact", 0.9f), only("Hi! My name is Asha."));
-        assertEquals(new Candidate("User lives in Chennai", "fact", 0.8f), only("I live in Chennai"));
-        assertEquals(new Candidate("User lives in Berlin", "fact", 0.8f), only("Last spring I moved to Berlin."));
-        assertEquals(new Candidate("User works as nurse", "fact", 0.7f), only("I work as a nurse"));
-        assertEquals(new Candidate("User likes green tea", "preference", 0.6f), only("I really love green tea but not coffee"));
-        assertEquals(new Candidate("User dislikes horror movies", "preference", 0.6f), only("i hate horror movies!"));
-        assertEquals(new Candidate("User wants to learn the violin", "goal", 0.6f), only("I want to learn the violin"));
-        assertEquals(new Candidate("User's best friend is called Élodie", "person", 0.8f), only("my best friend Élodie is visiting"));
+        assertMemory("User's name is Asha", "fact", 0.9f, only("Hi! My name is Asha."));
+        assertMemory("User lives in Chennai", "fact", 0.8f, only("I live in Chennai"));
+        assertMemory("User lives in Berlin", "fact", 0.8f, only("Last spring I moved to Berlin."));
+        assertMemory("User works as nurse", "fact", 0.7f, only("I work as a nurse"));
+        assertMemory("User likes green tea", "preference", 0.6f, only("I really love green tea but not coffee"));
+        assertMemory("User dislikes horror movies", "preference", 0.6f, only("i hate horror movies!"));
+        assertMemory("User wants to learn the violin", "goal", 0.6f, only("I want to learn the violin"));
+        assertMemory("User's best friend is called Élodie", "person", 0.8f, only("my best friend Élodie is visiting"));
+    }
+
+    private static void assertMemory(String content, String kind, float importance, Candidate actual) {
+        assertEquals(content, actual.content());
+        assertEquals(kind, actual.kind());
+        assertEquals(importance, actual.importance());
     }
 
     @Test

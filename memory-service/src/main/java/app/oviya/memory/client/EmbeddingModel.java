@@ -1,0 +1,33 @@
+package app.oviya.memory.client;
+
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+
+/** Turns text into unit-length vectors. Failures surface as ServiceException UNAVAILABLE. */
+public interface EmbeddingModel {
+
+    /** The length of the vectors this model returns. */
+    int dimension();
+
+    Uni<List<float[]>> embedAll(List<String> texts);
+
+    default Uni<float[]> embed(String text) {
+        return embedAll(List.of(text)).map(l -> l.get(0));
+    }
+
+    static float[] normalize(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += x * x;
+        }
+        if (sum == 0) {
+            return v;
+        }
+        float inv = (float) (1.0 / Math.sqrt(sum));
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * inv;
+        }
+        return out;
+    }
+}
