@@ -29,6 +29,10 @@ public class FakeAuthService implements QuarkusTestResourceLifecycleManager {
 
     static final String KID = "test-key";
     static final KeyPair KEYS = generate();
+    /** A key auth-service "rotates to" during a test; published only once {@link #rotated} is set. */
+    static final String NEXT_KID = "test-key-2";
+    static final KeyPair NEXT_KEYS = generate();
+    static volatile boolean rotated;
     private Server server;
 
     @Override
@@ -50,7 +54,10 @@ public class FakeAuthService implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "quarkus.grpc.clients.auth.test-port", Integer.toString(server.getPort()),
                 "quarkus.grpc.clients.chat.test-port", unused,
-                "quarkus.grpc.clients.memory.test-port", unused);
+                "quarkus.grpc.clients.memory.test-port", unused,
+                "quarkus.grpc.clients.ai.test-port", unused,
+                // Tests rotate keys: refresh on an unknown kid at once.
+                "oviya.gateway.jwt.jwks-min-refresh-interval", "0s");
     }
 
     @Override
@@ -63,6 +70,12 @@ public class FakeAuthService implements QuarkusTestResourceLifecycleManager {
         jwk.setKeyId(KID);
         jwk.setAlgorithm("RS256");
         JsonWebKeySet set = new JsonWebKeySet(jwk);
+        if (rotated) {
+            RsaJsonWebKey next = new RsaJsonWebKey((RSAPublicKey) NEXT_KEYS.getPublic());
+            next.setKeyId(NEXT_KID);
+            next.setAlgorithm("RS256");
+            set.addJsonWebKey(next);
+        }
         return set.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
     }
 

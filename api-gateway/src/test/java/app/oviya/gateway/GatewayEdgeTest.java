@@ -124,6 +124,24 @@ class GatewayEdgeTest {
     }
 
     @Test
+    void afterAKeyRotationTheNewKidIsFetchedAndOldTokensStillVerify() throws JoseException {
+        String old = valid();
+        String next = sign(claims(), AlgorithmIdentifiers.RSA_USING_SHA256, FakeAuthService.NEXT_KEYS.getPrivate(), FakeAuthService.NEXT_KID);
+        rejected(next, "unknown key");
+        FakeAuthService.rotated = true;
+        try {
+            // 503: the token passed, the (absent) chat-service answered.
+            given().auth().oauth2(next).get("/v1/conversations").then().statusCode(503);
+            given().auth().oauth2(old).get("/v1/conversations").then().statusCode(503);
+            // A token signed by the new key but naming the old kid is still refused.
+            rejected(sign(claims(), AlgorithmIdentifiers.RSA_USING_SHA256, FakeAuthService.NEXT_KEYS.getPrivate(), FakeAuthService.KID),
+                    "not valid");
+        } finally {
+            FakeAuthService.rotated = false;
+        }
+    }
+
+    @Test
     void everyResponseCarriesARequestIdAndSecurityHeaders() {
         given().header("X-Request-Id", "client-chosen-42").get("/q/health/live")
                 .then().statusCode(200).header("X-Request-Id", "client-chosen-42");

@@ -71,7 +71,8 @@ public class AuthResource {
                 .header("Cache-Control", "public, max-age=300").build());
     }
 
-    static String clientIp(RoutingContext rc) {
+    /** The client address used for per-IP limits. */
+    public static String clientIp(RoutingContext rc) {
         // Behind the load balancer the first X-Forwarded-For hop is the client (trusted proxy setup).
         String forwarded = rc.request().getHeader("X-Forwarded-For");
         if (forwarded != null && !forwarded.isBlank()) {

@@ -35,6 +35,27 @@ public final class Json {
     public record MemoryBody(String content) {
     }
 
+    /** PATCH /v1/me: absent (or null) fields are left unchanged; an empty persona removes it. */
+    public record ProfilePatch(String displayName, String timezone, String persona) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UsageJson(String date, long messagesToday, Long dailyLimit, Long remaining, String resetsAt) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LimitsJson(int messagesPerMinute, Long messagesPerDay) {
+    }
+
+    /** GET /v1/me: the User shape plus profile settings, today's usage and the plan's limits. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MeJson(String id, String email, String displayName, String plan, String createdAt, String timezone, String persona,
+            UsageJson usage, LimitsJson limits) {
+    }
+
     @RegisterForReflection
     public record UserJson(String id, String email, String displayName, String plan, String createdAt) {
     }
@@ -93,6 +114,11 @@ public final class Json {
 
     public static UserJson user(User u) {
         return new UserJson(u.getId(), u.getEmail(), u.getDisplayName(), plan(u.getPlan()), u.getCreatedAt());
+    }
+
+    public static MeJson me(User u, UsageJson usage, LimitsJson limits) {
+        return new MeJson(u.getId(), u.getEmail(), u.getDisplayName(), plan(u.getPlan()), u.getCreatedAt(), u.getTimezone(),
+                emptyToNull(u.getPersona()), usage, limits);
     }
 
     public static TokenResponse tokens(AuthResult r) {

@@ -1,28 +1,76 @@
 package app.oviya.gateway.api;
 
+import app.oviya.common.error.ServiceException;
 import app.oviya.gateway.client.AuthClient;
+import app.oviya.gateway.ratelimit.RateLimiter;
+import app.oviya.gateway.ratelimit.RateLimits;
 import app.oviya.gateway.security.AuthenticationFilter;
 import app.oviya.gateway.security.Caller;
+import app.oviya.auth.v1.User;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
 
+/** The caller's own account: profile, today's usage, deletion and export. */
 @Path("/v1/me")
 @Produces(MediaType.APPLICATION_JSON)
 public class MeResource {
 
     private final AuthClient auth;
+    private final RateLimiter limiter;
+    private final RateLimits limits;
+    private final AccountData data;
 
-    public MeResource(AuthClient auth) {
+    public MeResource(AuthClient auth, RateLimiter limiter, RateLimits limits, AccountData data) {
         this.auth = auth;
+        this.limiter = limiter;
+        this.limits = limits;
+        this.data = data;
     }
 
     @GET
-    public Uni<Json.UserJson> me(RoutingContext rc) {
+    public Uni<Json.MeJson> me(RoutingContext rc) {
         Caller caller = AuthenticationFilter.caller(rc);
-        return auth.user(caller.userId()).map(Json::user);
+        return auth.user(caller.userId()).chain(this::withUsage);
+    }
+
+    @PATCH
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Json.MeJson> update(Json.ProfilePatch body, RoutingContext rc) {
+        Caller caller = AuthenticationFilter.caller(rc);
+        if (body == null || (body.displayName() == null && body.timezone() == null && body.persona() == null)) {
+            throw ServiceException.validation("send at least one of displayName, timezone, persona");
+        }
+        return auth.updateProfile(caller.userId(), body.displayName(), body.timezone(), body.persona()).chain(this::withUsage);
+    }
+
+    @DELETE
+    public Uni<Response> delete(RoutingContext rc) {
+        Caller caller = AuthenticationFilter.caller(rc);
+        return data.delete(caller.userId()).replaceWith(Response.noContent().build());
+    }
+
+    @GET
+    @Path("export")
+    public Uni<Response> export(RoutingContext rc) {
+        Caller caller = AuthenticationFilter.caller(rc);
+        return data.export(caller.userId()).map((Map<String, Object> body) -> Response.ok(body)
+                .header("Content-Disposition", "attachment; filename=\"oviya-export.json\"")
+                .header("Cache-Control", "no-store").build());
+    }
+
+    private Uni<Json.MeJson> withUsage(User user) {
+        RateLimiter.Limits l = limits.forPlan(Json.plan(user.getPlan()));
+        return limiter.usage(user.getId(), l).map(u -> Json.me(user,
+                new Json.UsageJson(u.date(), u.messagesToday(), u.limit(), u.remaining(), u.resetsAt()),
+                new Json.LimitsJson(l.perMinute(), l.dailyLimited() ? l.perDay() : null)));
     }
 }

@@ -1,6 +1,10 @@
 package app.oviya.gateway.client;
 
+import app.oviya.auth.v1.AccountExport;
 import app.oviya.auth.v1.AuthResult;
+import app.oviya.auth.v1.DeleteAccountRequest;
+import app.oviya.auth.v1.ExportAccountRequest;
+import app.oviya.auth.v1.UpdateProfileRequest;
 import app.oviya.auth.v1.AuthService;
 import app.oviya.auth.v1.GetJwksRequest;
 import app.oviya.auth.v1.GetUserRequest;
@@ -63,6 +67,33 @@ public class AuthClient {
     @Timeout(value = 3, unit = ChronoUnit.SECONDS)
     public Uni<User> user(String userId) {
         return auth.getUser(GetUserRequest.newBuilder().setUserId(userId).build()).onFailure().transform(GrpcErrors::fromGrpc);
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<User> updateProfile(String userId, String displayName, String timezone, String persona) {
+        UpdateProfileRequest.Builder b = UpdateProfileRequest.newBuilder().setUserId(userId);
+        if (displayName != null) {
+            b.setDisplayName(displayName);
+        }
+        if (timezone != null) {
+            b.setTimezone(timezone);
+        }
+        if (persona != null) {
+            b.setPersona(persona);
+        }
+        return auth.updateProfile(b.build()).onFailure().transform(GrpcErrors::fromGrpc);
+    }
+
+    /** Idempotent: true when the account existed. */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public Uni<Boolean> deleteAccount(String userId) {
+        return auth.deleteAccount(DeleteAccountRequest.newBuilder().setUserId(userId).build()).map(r -> r.getDeleted())
+                .onFailure().transform(GrpcErrors::fromGrpc);
+    }
+
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public Uni<AccountExport> exportAccount(String userId) {
+        return auth.exportAccount(ExportAccountRequest.newBuilder().setUserId(userId).build()).onFailure().transform(GrpcErrors::fromGrpc);
     }
 
     private static String nz(String s) {

@@ -1,6 +1,13 @@
 package app.oviya.auth.api;
 
+import app.oviya.auth.repository.RefreshToken;
 import app.oviya.auth.repository.UserAccount;
+import app.oviya.auth.v1.AccountExport;
+import app.oviya.auth.v1.DeleteAccountRequest;
+import app.oviya.auth.v1.DeleteAccountResponse;
+import app.oviya.auth.v1.ExportAccountRequest;
+import app.oviya.auth.v1.SessionRecord;
+import app.oviya.auth.v1.UpdateProfileRequest;
 import app.oviya.auth.service.AccountService;
 import app.oviya.auth.service.Plans;
 import app.oviya.auth.service.SigningKeys;
@@ -18,6 +25,11 @@ import app.oviya.auth.v1.SetPlanRequest;
 import app.oviya.auth.v1.User;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 @GrpcService
 public class AuthGrpcService implements AuthService {
@@ -38,7 +50,7 @@ public class AuthGrpcService implements AuthService {
 
     @Override
     public Uni<AuthResult> login(LoginRequest request) {
-        return Uni.createFrom().deferred(() -> accounts.login(request.getEmail(), request.getPassword()))
+        return Uni.createFrom().deferred(() -> accounts.login(request.getEmail(), request.getPassword(), request.getClientIp()))
                 .map(AuthGrpcService::toResult);
     }
 
@@ -69,6 +81,48 @@ public class AuthGrpcService implements AuthService {
                 .map(AuthGrpcService::toUser);
     }
 
+    @Override
+    public Uni<User> updateProfile(UpdateProfileRequest request) {
+        return Uni.createFrom().deferred(() -> accounts.updateProfile(request.getUserId(),
+                        request.hasDisplayName() ? request.getDisplayName() : null,
+                        request.hasTimezone() ? request.getTimezone() : null,
+                        request.hasPersona() ? request.getPersona() : null))
+                .map(AuthGrpcService::toUser);
+    }
+
+    @Override
+    public Uni<DeleteAccountResponse> deleteAccount(DeleteAccountRequest request) {
+        return Uni.createFrom().deferred(() -> accounts.delete(request.getUserId()))
+                .map(deleted -> DeleteAccountResponse.newBuilder().setDeleted(deleted).build());
+    }
+
+    @Override
+    public Uni<AccountExport> exportAccount(ExportAccountRequest request) {
+        return Uni.createFrom().deferred(() -> accounts.export(request.getUserId())).map(data -> {
+            AccountExport.Builder b = AccountExport.newBuilder()
+                    .setUser(toUser(data.user()))
+                    .setUpdatedAt(data.user().updatedAt.toString());
+            // One session per refresh-token family: when it started, when it was last rotated.
+            Map<UUID, List<RefreshToken>> families = new LinkedHashMap<>();
+            for (RefreshToken t : data.sessions()) {
+                families.computeIfAbsent(t.familyId, k -> new ArrayList<>()).add(t);
+            }
+            for (Map.Entry<UUID, List<RefreshToken>> f : families.entrySet()) {
+                List<RefreshToken> tokens = f.getValue();
+                RefreshToken first = tokens.get(0);
+                RefreshToken last = tokens.get(tokens.size() - 1);
+                b.addSessions(SessionRecord.newBuilder()
+                        .setSessionId(f.getKey().toString())
+                        .setStartedAt(first.createdAt.toString())
+                        .setLastUsedAt(last.createdAt.toString())
+                        .setExpiresAt(last.expiresAt.toString())
+                        .setRevoked(tokens.stream().anyMatch(t -> t.revokedAt != null))
+                        .build());
+            }
+            return b.build();
+        });
+    }
+
     static AuthResult toResult(AccountService.Session session) {
         return AuthResult.newBuilder()
                 .setAccessToken(session.tokens().accessToken())
@@ -86,6 +140,7 @@ public class AuthGrpcService implements AuthService {
                 .setPlan(Plans.toProto(u.plan))
                 .setCreatedAt(u.createdAt.toString())
                 .setTimezone(u.timezone)
+                .setPersona(u.persona == null ? "" : u.persona)
                 .build();
     }
 }

@@ -3,6 +3,7 @@ package app.oviya.auth.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "oviya.auth")
@@ -11,6 +12,31 @@ public interface AuthConfig {
     Jwt jwt();
 
     Password password();
+
+    LoginThrottle loginThrottle();
+
+    interface LoginThrottle {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Failed logins for one email address within the window before it is locked for the window. */
+        @WithDefault("5")
+        int maxFailuresPerAccount();
+
+        /** Failed logins from one client address within the window before it is locked. */
+        @WithDefault("30")
+        int maxFailuresPerIp();
+
+        @WithDefault("15M")
+        Duration window();
+
+        @WithDefault("oviya:auth:login:")
+        String keyPrefix();
+
+        /** A Redis call slower than this is skipped (the throttle fails open; see README). */
+        @WithDefault("500ms")
+        Duration redisTimeout();
+    }
 
     interface Jwt {
         String issuer();
@@ -22,6 +48,13 @@ public interface AuthConfig {
 
         /** The `kid` of that key; derived from the key when not set. */
         Optional<String> keyId();
+
+        /**
+         * Keys that signed earlier tokens, still published in the JWKS until those tokens expire:
+         * comma-separated {@code kid=/path/to/key.pem} or {@code /path/to/key.pem} (kid derived as
+         * for the signing key). A PEM may hold the public key or the old PKCS#8 private key.
+         */
+        Optional<List<String>> previousKeys();
 
         @WithDefault("15M")
         Duration accessTokenTtl();

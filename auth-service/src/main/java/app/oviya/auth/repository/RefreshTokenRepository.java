@@ -13,6 +13,14 @@ public class RefreshTokenRepository implements PanacheRepositoryBase<RefreshToke
         return find("tokenHash", tokenHash).firstResult();
     }
 
+    public Uni<java.util.List<RefreshToken>> forUser(UUID userId) {
+        return list("userId = ?1 order by createdAt", userId);
+    }
+
+    public Uni<Long> deleteForUser(UUID userId) {
+        return delete("userId", userId);
+    }
+
     public Uni<Integer> revokeFamily(UUID familyId, Instant now) {
         return update("revokedAt = ?1 where familyId = ?2 and revokedAt is null", now, familyId);
     }

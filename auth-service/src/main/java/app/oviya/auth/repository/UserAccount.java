@@ -29,6 +29,10 @@ public class UserAccount {
     @Column(nullable = false)
     public String timezone;
 
+    /** Premium only; null when the user has none. */
+    @Column
+    public String persona;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

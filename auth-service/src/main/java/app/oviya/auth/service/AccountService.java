@@ -3,11 +3,17 @@ package app.oviya.auth.service;
 import app.oviya.auth.repository.UserAccount;
 import app.oviya.auth.repository.UserRepository;
 import app.oviya.common.concurrent.Offload;
+import app.oviya.auth.repository.RefreshToken;
+import app.oviya.auth.repository.RefreshTokenRepository;
+import app.oviya.common.error.ErrorCode;
 import app.oviya.common.error.ServiceException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.hibernate.exception.ConstraintViolationException;
@@ -21,11 +27,23 @@ public class AccountService {
     private final PasswordHasher hasher;
     private final TokenService tokens;
 
-    public AccountService(UserRepository users, PasswordPolicy policy, PasswordHasher hasher, TokenService tokens) {
+    private final LoginThrottle throttle;
+    private final RefreshTokenRepository refreshTokens;
+
+    public AccountService(UserRepository users, PasswordPolicy policy, PasswordHasher hasher, TokenService tokens,
+            LoginThrottle throttle, RefreshTokenRepository refreshTokens) {
         this.users = users;
         this.policy = policy;
         this.hasher = hasher;
         this.tokens = tokens;
+        this.throttle = throttle;
+        this.refreshTokens = refreshTokens;
+    }
+
+    static final int MAX_PERSONA = 2000;
+
+    /** What auth-service stores about a user, for the export. */
+    public record AccountData(UserAccount user, List<RefreshToken> sessions) {
     }
 
     public record Session(UserAccount user, TokenService.TokenPair tokens) {
@@ -61,9 +79,18 @@ public class AccountService {
                 .transform(e -> ServiceException.conflict("an account with this email already exists"));
     }
 
-    public Uni<Session> login(String email, String password) {
+    /** Checks the password, behind the brute-force throttle (per account and per client address). */
+    public Uni<Session> login(String email, String password, String clientIp) {
         String normalized = policy.normalizeEmail(email);
         policy.checkLoginPassword(password);
+        return throttle.check(normalized, clientIp)
+                .chain(() -> verifyAndStart(normalized, password))
+                .onFailure(e -> e instanceof ServiceException se && se.code() == ErrorCode.UNAUTHORIZED)
+                .call(() -> throttle.recordFailure(normalized, clientIp))
+                .call(() -> throttle.recordSuccess(normalized));
+    }
+
+    private Uni<Session> verifyAndStart(String normalized, String password) {
         return Panache.withSession(() -> users.findByEmail(normalized))
                 .chain(user -> Offload.toWorker(() -> {
                     if (user == null) {
@@ -111,6 +138,66 @@ public class AccountService {
             user.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             return Uni.createFrom().item(user);
         }));
+    }
+
+    /** Applies the present fields; a custom persona needs the premium plan. */
+    public Uni<UserAccount> updateProfile(String userId, String displayName, String timezone, String persona) {
+        UUID id = parseId(userId);
+        String name = displayName == null ? null : displayName.strip();
+        if (name != null && (name.isEmpty() || name.length() > 100)) {
+            throw ServiceException.validation("displayName must be 1 to 100 characters");
+        }
+        if (timezone != null) {
+            try {
+                ZoneId.of(timezone);
+            } catch (DateTimeException e) {
+                throw ServiceException.validation("timezone must be an IANA zone id such as Europe/Berlin");
+            }
+            if (timezone.length() > 64) {
+                throw ServiceException.validation("timezone must be an IANA zone id such as Europe/Berlin");
+            }
+        }
+        String newPersona = persona == null ? null : persona.strip();
+        if (newPersona != null && newPersona.length() > MAX_PERSONA) {
+            throw ServiceException.validation("persona must be at most " + MAX_PERSONA + " characters");
+        }
+        return Panache.withTransaction(() -> users.findById(id).chain(user -> {
+            if (user == null) {
+                return Uni.createFrom().failure(ServiceException.notFound("user not found"));
+            }
+            if (newPersona != null && !newPersona.isEmpty() && !"premium".equals(user.plan)) {
+                return Uni.createFrom().failure(new ServiceException(ErrorCode.FORBIDDEN, "a custom persona needs the premium plan"));
+            }
+            if (name != null) {
+                user.displayName = name;
+            }
+            if (timezone != null) {
+                user.timezone = timezone;
+            }
+            if (newPersona != null) {
+                user.persona = newPersona.isEmpty() ? null : newPersona;
+            }
+            user.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            return Uni.createFrom().item(user);
+        }));
+    }
+
+    /** Deletes the account and its sessions; false when it was already gone (idempotent). */
+    public Uni<Boolean> delete(String userId) {
+        UUID id;
+        try {
+            id = UUID.fromString(userId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw ServiceException.validation("userId must be a UUID");
+        }
+        return Panache.withTransaction(() -> refreshTokens.deleteForUser(id).chain(() -> users.deleteById(id)));
+    }
+
+    public Uni<AccountData> export(String userId) {
+        UUID id = parseId(userId);
+        return Panache.withSession(() -> users.findById(id).chain(user -> user == null
+                ? Uni.createFrom().failure(ServiceException.notFound("user not found"))
+                : refreshTokens.forUser(id).map(sessions -> new AccountData(user, sessions))));
     }
 
     static UUID parseId(String id) {

@@ -20,6 +20,11 @@ class PasswordPolicyTest {
         }
 
         @Override
+        public LoginThrottle loginThrottle() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Password password() {
             return new Password() {
                 @Override

@@ -1,0 +1,160 @@
+package app.oviya.gateway.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.oviya.common.error.ErrorCode;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The limiter against the real Redis on 6379 (own key prefix), without a Quarkus app: two
+ * limiter instances sharing one Redis stand for two gateway replicas.
+ */
+class RateLimiterTest {
+
+    static final Duration WAIT = Duration.ofSeconds(5);
+    static final String PREFIX = "test:rl:" + UUID.randomUUID() + ":";
+    static Vertx vertx;
+    static Redis redis;
+    static Redis deadRedis;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        redis = Redis.createClient(vertx, "redis://127.0.0.1:6379");
+        // Nothing listens on port 1: every call fails at once, like a Redis that is down.
+        deadRedis = Redis.createClient(vertx, "redis://127.0.0.1:1");
+        // Connect (and load the script) once, so a cold start cannot look like a Redis outage.
+        redis.send(Request.cmd(Command.PING)).await().atMost(WAIT);
+        redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(RedisLimiterStore.SCRIPT)).await().atMost(WAIT);
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+        deadRedis.close();
+        vertx.closeAndAwait();
+    }
+
+    static RateLimiter limiter(Redis r) {
+        return new RateLimiter(new RedisLimiterStore(r), PREFIX, Duration.ofMillis(500), Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    static String user() {
+        return UUID.randomUUID().toString();
+    }
+
+    @Test
+    void theEleventhMessageWithinAMinuteIsRefusedWithItsHeaders() {
+        RateLimiter limiter = limiter(redis);
+        String user = user();
+        RateLimiter.Limits limits = new RateLimiter.Limits(10, -1);
+        for (int i = 1; i <= 10; i++) {
+            RateLimiter.Decision d = limiter.message(user, limits).await().atMost(WAIT);
+            assertTrue(d.allowed(), "message " + i);
+            assertEquals("\"minute\";q=10;w=60", d.policy());
+            assertTrue(d.rateLimit().startsWith("\"minute\";r=" + (10 - i) + ";t="), d.rateLimit());
+        }
+        RateLimiter.Decision eleventh = limiter.message(user, limits).await().atMost(WAIT);
+        assertFalse(eleventh.allowed());
+        assertEquals(ErrorCode.RATE_LIMITED, eleventh.deniedBy());
+        // GCRA: one more message is allowed every 6 s.
+        assertTrue(eleventh.retryAfterSeconds() >= 5 && eleventh.retryAfterSeconds() <= 6, "Retry-After " + eleventh.retryAfterSeconds());
+        assertTrue(eleventh.rateLimit().startsWith("\"minute\";r=0;t="), eleventh.rateLimit());
+        assertFalse(limiter.degraded());
+    }
+
+    @Test
+    void twoReplicasSharingOneRedisAllowTenInTotal() {
+        RateLimiter a = limiter(redis);
+        RateLimiter b = limiter(redis);
+        String user = user();
+        RateLimiter.Limits limits = new RateLimiter.Limits(10, -1);
+        int allowed = 0;
+        for (int i = 0; i < 20; i++) {
+            RateLimiter r = i % 2 == 0 ? a : b;
+            if (r.message(user, limits).await().atMost(WAIT).allowed()) {
+                allowed++;
+            }
+        }
+        assertEquals(10, allowed);
+        assertFalse(a.degraded() || b.degraded(), "both decided through Redis");
+    }
+
+    @Test
+    void freePlansEleventhMessageOfTheDayExceedsTheQuotaButProsDoesNot() {
+        RateLimiter limiter = limiter(redis);
+        String free = user();
+        String pro = user();
+        // A high per-minute rate so only the daily quota can refuse.
+        RateLimiter.Limits freeLimits = new RateLimiter.Limits(600, 10);
+        RateLimiter.Limits proLimits = new RateLimiter.Limits(600, -1);
+        for (int i = 0; i < 10; i++) {
+            assertTrue(limiter.message(free, freeLimits).await().atMost(WAIT).allowed());
+            assertTrue(limiter.message(pro, proLimits).await().atMost(WAIT).allowed());
+        }
+        RateLimiter.Decision d = limiter.message(free, freeLimits).await().atMost(WAIT);
+        assertFalse(d.allowed());
+        assertEquals(ErrorCode.DAILY_QUOTA_EXCEEDED, d.deniedBy());
+        assertTrue(d.retryAfterSeconds() >= 1 && d.retryAfterSeconds() <= 86_400);
+        assertTrue(d.policy().contains("\"day\";q=10;w=86400"), d.policy());
+        assertTrue(d.rateLimit().contains("\"day\";r=0;t="), d.rateLimit());
+        assertTrue(limiter.message(pro, proLimits).await().atMost(WAIT).allowed());
+
+        RateLimiter.Usage freeUsage = limiter.usage(free, freeLimits).await().atMost(WAIT);
+        assertEquals(10, freeUsage.messagesToday(), "a refused message is not counted");
+        assertEquals(0L, freeUsage.remaining());
+        RateLimiter.Usage proUsage = limiter.usage(pro, proLimits).await().atMost(WAIT);
+        assertEquals(11, proUsage.messagesToday());
+        assertNull(proUsage.limit());
+
+        limiter.forget(free).await().atMost(WAIT);
+        assertEquals(0, limiter.usage(free, freeLimits).await().atMost(WAIT).messagesToday());
+    }
+
+    @Test
+    void authAttemptsAreLimitedPerAddress() {
+        RateLimiter limiter = limiter(redis);
+        String ip = "203.0.113." + (int) (Math.random() * 250);
+        String other = "198.51.100." + (int) (Math.random() * 250);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(limiter.authAttempt(ip, 5).await().atMost(WAIT).allowed());
+        }
+        RateLimiter.Decision d = limiter.authAttempt(ip, 5).await().atMost(WAIT);
+        assertEquals(ErrorCode.RATE_LIMITED, d.deniedBy());
+        assertTrue(limiter.authAttempt(other, 5).await().atMost(WAIT).allowed());
+    }
+
+    @Test
+    void withRedisDownTheLocalLimiterStillLimitsAndReportsDegraded() {
+        RateLimiter limiter = limiter(deadRedis);
+        String user = user();
+        RateLimiter.Limits limits = new RateLimiter.Limits(10, 10);
+        for (int i = 0; i < 10; i++) {
+            assertTrue(limiter.message(user, limits).await().atMost(WAIT).allowed());
+        }
+        assertTrue(limiter.degraded());
+        assertEquals(ErrorCode.RATE_LIMITED, limiter.message(user, limits).await().atMost(WAIT).deniedBy());
+        assertEquals(10, limiter.usage(user, limits).await().atMost(WAIT).messagesToday());
+        assertFalse(limiter.probe().await().atMost(WAIT));
+    }
+
+    @Test
+    void crisisMessagesAreRecognisedByTheExemption() {
+        assertTrue(CrisisExemption.mayBeCrisis("I want to end my life"));
+        assertTrue(CrisisExemption.mayBeCrisis("I don’t want to live anymore"));
+        assertFalse(CrisisExemption.mayBeCrisis("this exam is killing me"));
+        assertFalse(CrisisExemption.mayBeCrisis(null));
+    }
+}
