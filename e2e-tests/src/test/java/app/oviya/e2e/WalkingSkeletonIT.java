@@ -1,6 +1,7 @@
 package app.oviya.e2e;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
@@ -217,6 +218,27 @@ class WalkingSkeletonIT {
                 .post("/v1/conversations/" + conversationId + "/messages")
                 .then().statusCode(404).body("code", equalTo("not_found"));
         given().auth().oauth2(other).get("/v1/conversations").then().statusCode(200).body("items", hasSize(0));
+    }
+
+    @Test
+    @Order(9)
+    void exportThenDeleteTheAccountLeavesNothingInAnyDatabase() throws SQLException {
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"content\":\"I am allergic to peanuts\"}")
+                .post("/v1/memories").then().statusCode(201);
+        given().auth().oauth2(token).get("/v1/me/export")
+                .then().statusCode(200).body(containsString(conversationId)).body(containsString("peanuts"));
+
+        given().auth().oauth2(token).delete("/v1/me").then().statusCode(204);
+
+        assertEquals(List.of("0"), query("oviya_auth_e2e", "select count(*)::text from users where id = ?::uuid", userId));
+        assertEquals(List.of("0"), query("oviya_auth_e2e", "select count(*)::text from refresh_tokens where user_id = ?::uuid", userId));
+        assertEquals(List.of("0"), query("oviya_chat_e2e", "select count(*)::text from conversations where user_id = ?::uuid", userId));
+        assertEquals(List.of("0"), query("oviya_chat_e2e", "select count(*)::text from messages where user_id = ?::uuid", userId));
+        assertEquals(List.of("0"), query("oviya_memory_e2e", "select count(*)::text from memories where user_id = ?::uuid", userId));
+        assertEquals(List.of("0"), query("oviya_ai_e2e", "select count(*)::text from usage_events where user_id = ?::uuid", userId));
+        // The account is gone: its credentials no longer log in.
+        given().contentType(ContentType.JSON).body("{\"email\":\"" + EMAIL + "\",\"password\":\"" + PASSWORD + "\"}")
+                .post("/v1/auth/login").then().statusCode(401);
     }
 
     private static List<String> query(String database, String sql, String... params) throws SQLException {
