@@ -3,12 +3,15 @@ package app.oviya.ai.provider;
 import java.util.List;
 
 /**
- * Everything a provider needs for one reply: the assembled system prompt and history, plus the
- * structured facts (emotion, memories) that the offline provider answers from directly.
+ * Everything a provider needs for one reply. {@code systemPrompt} and {@code history} are the stable
+ * prefix (cached by providers that support prompt caching); {@code turnContext} holds what changes every
+ * turn (emotion, memories, safety note) and is sent just before the user's message so it never breaks
+ * the cached prefix. Emotion and memories are also given as structured facts for the offline provider.
  */
 public record CompanionTurn(
         String systemPrompt,
         List<Turn> history,
+        String turnContext,
         String userMessage,
         String emotionLabel,
         double emotionIntensity,

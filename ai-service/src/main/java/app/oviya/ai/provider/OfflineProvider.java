@@ -35,7 +35,7 @@ public class OfflineProvider implements LlmProvider {
             events.add(new ProviderEvent.Delta(chunk));
         }
         long input = estimateTokens(turn.systemPrompt()) + turn.history().stream().mapToLong(t -> estimateTokens(t.content())).sum()
-                + estimateTokens(turn.userMessage());
+                + estimateTokens(turn.turnContext()) + estimateTokens(turn.userMessage());
         events.add(new ProviderEvent.Done(MODEL, input, estimateTokens(reply), 0, 0, "end_turn"));
         return Multi.createFrom().iterable(events);
     }
@@ -89,7 +89,7 @@ public class OfflineProvider implements LlmProvider {
     }
 
     /** Splits into word groups so clients see a real stream. */
-    static List<String> chunks(String text) {
+    public static List<String> chunks(String text) {
         List<String> out = new ArrayList<>();
         String[] words = text.split("(?<= )");
         StringBuilder current = new StringBuilder();

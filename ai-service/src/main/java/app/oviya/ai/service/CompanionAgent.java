@@ -3,6 +3,7 @@ package app.oviya.ai.service;
 import app.oviya.ai.config.AiConfig;
 import app.oviya.ai.provider.CompanionTurn;
 import app.oviya.ai.provider.LlmProvider;
+import app.oviya.ai.provider.OfflineProvider;
 import app.oviya.ai.provider.ProviderEvent;
 import app.oviya.ai.v1.Completed;
 import app.oviya.ai.v1.ContextMessage;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -33,15 +35,17 @@ public class CompanionAgent {
     private static final Logger AUDIT = Logger.getLogger("app.oviya.ai.audit");
     static final int MAX_USER_MESSAGE = 4000;
 
-    private final EmotionDetector emotions;
+    private final EmotionClassifier emotions;
     private final CrisisDetector crisis;
     private final Persona persona;
     private final ProviderSelector providers;
+    private final OfflineProvider offline;
     private final UsageLedger ledger;
     private final AiConfig config;
 
-    public CompanionAgent(EmotionDetector emotions, CrisisDetector crisis, Persona persona, ProviderSelector providers,
-            UsageLedger ledger, AiConfig config) {
+    public CompanionAgent(EmotionClassifier emotions, CrisisDetector crisis, Persona persona, ProviderSelector providers,
+            OfflineProvider offline, UsageLedger ledger, AiConfig config) {
+        this.offline = offline;
         this.emotions = emotions;
         this.crisis = crisis;
         this.persona = persona;
@@ -62,21 +66,66 @@ public class CompanionAgent {
         UUID userId = parse(request.getUserId(), "userId");
         UUID conversationId = request.getConversationId().isBlank() ? null : parse(request.getConversationId(), "conversationId");
 
-        EmotionDetector.Emotion emotion = emotions.detect(text);
+        String customPersona = customPersona(request);
+        String country = request.getCountry().isBlank() ? config.crisis().defaultCountry() : request.getCountry().strip();
+
         boolean highRisk = crisis.assess(text) == CrisisDetector.Risk.HIGH;
         if (highRisk) {
             // Audited without the message text.
-            AUDIT.warnf("crisis risk=high user=%s conversation=%s", userId, conversationId);
+            AUDIT.warnf("crisis risk=high user=%s conversation=%s country=%s", userId, conversationId, country);
         }
+        // The embedding model is CPU work: off the event loop, then the turn continues.
+        return emotions.detectAsync(text).onItem().transformToMulti(emotion ->
+                turn(request, text, userId, conversationId, customPersona, country, emotion, highRisk));
+    }
+
+    private Multi<GenerateEvent> turn(GenerateRequest request, String text, UUID userId, UUID conversationId,
+            String customPersona, String country, EmotionDetector.Emotion emotion, boolean highRisk) {
         LlmProvider provider = providers.active();
-        CompanionTurn turn = new CompanionTurn(systemPrompt(emotion, highRisk), history(request.getContextList()), text,
-                emotion.label(), emotion.intensity(), memories(request.getMemoriesList()), request.getDisplayName(),
-                config.maxTokens());
+        List<String> memories = memories(request.getMemoriesList());
+        PromptAssembler.Prompt prompt = PromptAssembler.assemble(persona.system(customPersona, request.getDisplayName()),
+                history(request.getContextList()), turnContext(emotion, memories, highRisk), text, config.promptTokenBudget());
+        CompanionTurn turn = new CompanionTurn(prompt.system(), prompt.history(), prompt.turnContext(), text,
+                emotion.label(), emotion.intensity(), memories, request.getDisplayName(), config.maxTokens());
+        AtomicReference<String> answeredBy = new AtomicReference<>(provider.name());
+        AtomicReference<Boolean> answeredOffline = new AtomicReference<>(provider.offline());
+        AdmissionController admission = providers.admission();
+        // Crisis turns are never held back by budgets or queues.
+        Multi<ProviderEvent> live = admission == null || highRisk ? provider.stream(turn)
+                : admission.admit(request.getPlan(), prompt.estimatedTokens() + config.maxTokens())
+                        .onItem().transformToMulti(ignored -> provider.stream(turn));
+        ResponseCache cache = providers.responseCache();
+        String cacheable = cache == null ? null : ResponseCache.cacheableText(text, request.getContextCount() > 0,
+                !memories.isEmpty(), !request.getDisplayName().isBlank(), customPersona != null, highRisk);
+        String cacheKey = cacheable == null ? null
+                : cache.key(cacheable, emotion.label(), persona.version(), provider.name(), providers.model());
+        AtomicBoolean fromCache = new AtomicBoolean();
+        Multi<ProviderEvent> replies = cacheKey == null ? live : cache.get(cacheKey).onItem().transformToMulti(hit -> {
+            if (hit == null) {
+                return live;
+            }
+            fromCache.set(true);
+            List<ProviderEvent> events = new ArrayList<>();
+            OfflineProvider.chunks(hit.text()).forEach(c -> events.add(new ProviderEvent.Delta(c)));
+            events.add(new ProviderEvent.Done(hit.model(), 0, 0, 0, 0, "end_turn"));
+            return Multi.createFrom().iterable(events);
+        });
+        if (highRisk && !provider.offline()) {
+            // A person at risk always gets an answer and the resources, even when the provider is down.
+            replies = replies.onFailure().recoverWithMulti(err -> {
+                AUDIT.warnf("crisis turn answered offline after provider failure user=%s", userId);
+                answeredBy.set(offline.name());
+                answeredOffline.set(true);
+                return offline.stream(turn);
+            });
+        }
 
         Emotion emotionProto = Emotion.newBuilder().setLabel(emotion.label()).setIntensity(emotion.intensity()).build();
         AtomicReference<ProviderEvent.Done> done = new AtomicReference<>();
-        Multi<GenerateEvent> deltas = provider.stream(turn).onItem().transformToUniAndConcatenate(event -> {
+        StringBuilder replyText = new StringBuilder();
+        Multi<GenerateEvent> deltas = replies.onItem().transformToUniAndConcatenate(event -> {
             if (event instanceof ProviderEvent.Delta d) {
+                replyText.append(d.text());
                 return Uni.createFrom().item(GenerateEvent.newBuilder().setDelta(d.text()).build());
             }
             done.set((ProviderEvent.Done) event);
@@ -89,39 +138,67 @@ public class CompanionAgent {
             }
             List<GenerateEvent> out = new ArrayList<>();
             Completed.Builder completed = Completed.newBuilder()
-                    .setProvider(provider.name())
+                    .setProvider(answeredBy.get())
                     .setModel(d.model())
-                    .setOffline(provider.offline())
+                    .setOffline(answeredOffline.get())
                     .setEmotion(emotionProto)
                     .setStopReason(d.stopReason())
                     .setUsage(Usage.newBuilder().setInputTokens(d.inputTokens()).setOutputTokens(d.outputTokens())
                             .setCacheReadInputTokens(d.cacheReadTokens()).setCacheCreationInputTokens(d.cacheWriteTokens()));
             if (highRisk) {
-                String resources = crisisResources(config.crisis().defaultCountry());
+                String resources = crisisResources(country);
                 out.add(GenerateEvent.newBuilder().setDelta("\n\n" + resources).build());
                 completed.setSafety(Safety.newBuilder().setKind("crisis_resources").setMessage(resources));
             }
             out.add(GenerateEvent.newBuilder().setCompleted(completed).build());
+            if (fromCache.get()) {
+                // Served from the response cache: no provider call, nothing to bill.
+                return Multi.createFrom().iterable(out);
+            }
+            Uni<Void> remember = cacheKey != null && "end_turn".equals(d.stopReason()) && !answeredOffline.get()
+                    ? cache.put(cacheKey, new ResponseCache.Entry(replyText.toString(), d.model()))
+                    : Uni.createFrom().voidItem();
             return Multi.createFrom().iterable(out)
-                    .onCompletion().call(() -> ledger.record(userId, conversationId, provider.name(), d));
+                    .onCompletion().call(() -> ledger.record(userId, conversationId, answeredBy.get(), d).chain(() -> remember));
         });
         return Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(GenerateEvent.newBuilder().setEmotion(emotionProto).build()), deltas, tail);
     }
 
-    String systemPrompt(EmotionDetector.Emotion emotion, boolean highRisk) {
-        StringBuilder sb = new StringBuilder(persona.text());
-        sb.append("\n\nThe person's message seems to express ").append(emotion.label())
+    /** What changes every turn; sent after the cached prefix, right before the user's message. */
+    static String turnContext(EmotionDetector.Emotion emotion, List<String> memories, boolean highRisk) {
+        StringBuilder sb = new StringBuilder("<turn_context>\nThe person's message seems to express ").append(emotion.label())
                 .append(" (intensity ").append(String.format(Locale.ROOT, "%.2f", emotion.intensity())).append(").");
-        if (highRisk) {
-            sb.append(" They may be at risk of harming themselves: respond with care, take it seriously, and encourage them"
-                    + " to contact crisis services and people they trust.");
+        if (!memories.isEmpty()) {
+            sb.append("\nWhat you remember about them (use only if relevant):");
+            for (String m : memories) {
+                sb.append("\n- ").append(m);
+            }
         }
-        return sb.toString();
+        if (highRisk) {
+            sb.append("\nThey may be at risk of harming themselves: respond with care, take it seriously, and encourage them"
+                    + " to contact crisis services and people they trust. Crisis resources are added after your reply.");
+        }
+        return sb.append("\n</turn_context>").toString();
+    }
+
+    private String customPersona(GenerateRequest request) {
+        String custom = request.getCustomPersona().strip();
+        if (custom.isEmpty()) {
+            return null;
+        }
+        if (custom.codePointCount(0, custom.length()) > config.customPersonaMaxChars()) {
+            throw ServiceException.validation("customPersona must be at most " + config.customPersonaMaxChars() + " characters");
+        }
+        // A premium feature; other plans get the standard persona.
+        return "premium".equalsIgnoreCase(request.getPlan()) ? custom : null;
     }
 
     String crisisResources(String country) {
         String configured = config.crisis().resources().get(country.toLowerCase(Locale.ROOT));
+        if (configured == null || configured.isBlank()) {
+            configured = config.crisis().resources().get(config.crisis().defaultCountry().toLowerCase(Locale.ROOT));
+        }
         if (configured != null && !configured.isBlank()) {
             return configured;
         }

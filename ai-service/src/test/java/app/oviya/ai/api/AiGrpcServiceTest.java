@@ -171,6 +171,23 @@ class AiGrpcServiceTest {
     }
 
     @Test
+    void crisisResourcesFollowTheUsersCountryAndDefaultToTheUs() {
+        Completed gb = completed(generate(request(UUID.randomUUID().toString(), "I want to end my life").setCountry("GB").build()));
+        assertTrue(gb.getSafety().getMessage().contains("116 123"), gb.getSafety().getMessage());
+        Completed unknown = completed(generate(request(UUID.randomUUID().toString(), "I want to end my life").setCountry("ZZ")
+                .build()));
+        assertTrue(unknown.getSafety().getMessage().contains("988"), unknown.getSafety().getMessage());
+    }
+
+    @Test
+    void aCustomPersonaIsLengthLimited() {
+        String user = UUID.randomUUID().toString();
+        assertTrue(completed(generate(request(user, "hello").setPlan("premium").setCustomPersona("Playful and brief.").build()))
+                .hasUsage());
+        assertValidationFailed(request(user, "hello").setPlan("premium").setCustomPersona("x".repeat(1001)).build());
+    }
+
+    @Test
     void longestAllowedMessageIsAccepted() {
         assertTrue(completed(generate(request(UUID.randomUUID().toString(), "a".repeat(4000)).build())).getUsage()
                 .getInputTokens() > 1000);

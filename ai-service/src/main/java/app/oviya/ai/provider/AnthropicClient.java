@@ -1,0 +1,332 @@
+package app.oviya.ai.provider;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * Anthropic Messages API, streaming over SSE, on the Vert.x HTTP client already in the application
+ * (no extra threads, cancellation = resetting the request, native-friendly). Handles the documented
+ * event sequence, ignores pings and unknown events, turns {@code error} events after a 200 and non-200
+ * answers into {@link ProviderException}s carrying {@code retry-after}, and reports usage including
+ * prompt-cache reads and writes. Puts {@code cache_control} breakpoints on the persona and on the end of
+ * the history, so each turn only pays full price for what is new.
+ */
+public final class AnthropicClient implements ModelClient {
+
+    private static final Logger LOG = Logger.getLogger(AnthropicClient.class);
+    public static final String NAME = "anthropic";
+    static final String API_VERSION = "2023-06-01";
+
+    public record Settings(String baseUrl, String apiKey, String model, String fallbackModel, int maxTokens,
+            Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout, boolean promptCaching) {
+    }
+
+    private final Vertx vertx;
+    private final Settings settings;
+    private final HttpClient http;
+
+    public AnthropicClient(Vertx vertx, Settings settings) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setKeepAlive(true)
+                .setMaxPoolSize(64));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String primaryModel() {
+        return settings.model();
+    }
+
+    @Override
+    public String fallbackModel() {
+        return settings.fallbackModel();
+    }
+
+    /** The request body; public so benchmarks and tests can inspect exactly what is sent. */
+    public static JsonObject body(CompanionTurn turn, String model, int maxTokens, boolean caching) {
+        JsonObject system = new JsonObject().put("type", "text").put("text", turn.systemPrompt());
+        if (caching) {
+            system.put("cache_control", ephemeral());
+        }
+        JsonArray messages = new JsonArray();
+        for (int i = 0; i < turn.history().size(); i++) {
+            CompanionTurn.Turn t = turn.history().get(i);
+            JsonObject block = new JsonObject().put("type", "text").put("text", t.content());
+            if (caching && i == turn.history().size() - 1) {
+                // Second breakpoint: everything up to the previous reply is read from the cache next turn.
+                block.put("cache_control", ephemeral());
+            }
+            messages.add(new JsonObject().put("role", t.role()).put("content", new JsonArray().add(block)));
+        }
+        JsonArray current = new JsonArray();
+        if (turn.turnContext() != null && !turn.turnContext().isBlank()) {
+            current.add(new JsonObject().put("type", "text").put("text", turn.turnContext()));
+        }
+        current.add(new JsonObject().put("type", "text").put("text", turn.userMessage()));
+        messages.add(new JsonObject().put("role", "user").put("content", current));
+        return new JsonObject()
+                .put("model", model)
+                .put("max_tokens", turn.maxTokens() > 0 ? turn.maxTokens() : maxTokens)
+                .put("stream", true)
+                .put("system", new JsonArray().add(system))
+                .put("messages", messages);
+    }
+
+    private static JsonObject ephemeral() {
+        return new JsonObject().put("type", "ephemeral");
+    }
+
+    @Override
+    public Multi<ProviderEvent> stream(CompanionTurn turn, String model) {
+        return Multi.createFrom().emitter(emitter -> start(emitter, turn, model));
+    }
+
+    private void start(MultiEmitter<? super ProviderEvent> emitter, CompanionTurn turn, String model) {
+        Buffer payload = body(turn, model, settings.maxTokens(), settings.promptCaching()).toBuffer();
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(settings.baseUrl().replaceAll("/+$", "") + "/v1/messages")
+                .setIdleTimeout(settings.idleTimeout().toMillis())
+                .putHeader("x-api-key", settings.apiKey() == null ? "" : settings.apiKey())
+                .putHeader("anthropic-version", API_VERSION)
+                .putHeader("content-type", "application/json")
+                .putHeader("accept", "text/event-stream");
+        Stream state = new Stream(emitter, model);
+        long timer = vertx.setTimer(settings.firstTokenTimeout().toMillis(), id -> {
+            if (!state.firstToken.get()) {
+                state.fail(ProviderException.timeout("no first token from Anthropic within " + settings.firstTokenTimeout()));
+            }
+        });
+        state.onEnd = () -> vertx.cancelTimer(timer);
+        emitter.onTermination(state::abort);
+        http.request(options).onComplete(ar -> {
+            if (ar.failed()) {
+                state.fail(ProviderException.connection("cannot reach Anthropic: " + ar.cause().getMessage(), ar.cause()));
+                return;
+            }
+            HttpClientRequest request = ar.result();
+            state.request.set(request);
+            if (state.finished.get()) {
+                request.reset();
+                return;
+            }
+            request.exceptionHandler(err -> state.fail(failure(err)));
+            request.send(payload).onComplete(sent -> {
+                if (sent.failed()) {
+                    state.fail(failure(sent.cause()));
+                    return;
+                }
+                HttpClientResponse response = sent.result();
+                if (response.statusCode() != 200) {
+                    response.body().onComplete(b -> state.fail(httpError(response, b.succeeded() ? b.result().toString() : "")));
+                    return;
+                }
+                SseParser parser = new SseParser(state::onEvent);
+                response.exceptionHandler(err -> state.fail(failure(err)));
+                response.handler(parser::feed);
+                response.endHandler(v -> {
+                    if (!state.finished.get()) {
+                        state.fail(ProviderException.connection("the Anthropic stream ended before message_stop", null));
+                    }
+                });
+            });
+        });
+    }
+
+    private static ProviderException failure(Throwable err) {
+        if (err instanceof ProviderException p) {
+            return p;
+        }
+        String msg = String.valueOf(err.getMessage());
+        if (err instanceof java.util.concurrent.TimeoutException || msg.contains("timeout") || msg.contains("Timeout")) {
+            return ProviderException.timeout("Anthropic stopped sending data: " + msg);
+        }
+        return ProviderException.connection("connection to Anthropic failed: " + msg, err);
+    }
+
+    static ProviderException httpError(HttpClientResponse response, String body) {
+        String type = "api_error";
+        String message = "HTTP " + response.statusCode();
+        try {
+            JsonObject error = new JsonObject(body).getJsonObject("error");
+            if (error != null) {
+                type = error.getString("type", type);
+                message = error.getString("message", message);
+            }
+        } catch (RuntimeException notJson) {
+            // Proxies in front of the API answer HTML; the status says enough.
+        }
+        Duration retryAfter = retryAfter(response.getHeader("retry-after"));
+        if (response.statusCode() == 429) {
+            LOG.warnf("Anthropic rate limited: requests remaining=%s tokens remaining=%s retry-after=%s",
+                    response.getHeader("anthropic-ratelimit-requests-remaining"),
+                    response.getHeader("anthropic-ratelimit-tokens-remaining"), retryAfter);
+        }
+        return new ProviderException(ProviderException.Kind.HTTP, response.statusCode(), type, message, retryAfter, null);
+    }
+
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofMillis((long) (Double.parseDouble(header.trim()) * 1000));
+        } catch (NumberFormatException httpDate) {
+            try {
+                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(header.trim(),
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (RuntimeException unparseable) {
+                return null;
+            }
+        }
+    }
+
+    /** One stream's state; every callback runs on the same Vert.x context. */
+    private static final class Stream {
+        final MultiEmitter<? super ProviderEvent> emitter;
+        final AtomicBoolean firstToken = new AtomicBoolean();
+        final AtomicBoolean finished = new AtomicBoolean();
+        final AtomicReference<HttpClientRequest> request = new AtomicReference<>();
+        Runnable onEnd = () -> { };
+        String model;
+        long input;
+        long output;
+        long cacheRead;
+        long cacheWrite;
+        String stopReason = "end_turn";
+
+        Stream(MultiEmitter<? super ProviderEvent> emitter, String model) {
+            this.emitter = emitter;
+            this.model = model;
+        }
+
+        void onEvent(String event, String data) {
+            if (finished.get()) {
+                return;
+            }
+            JsonObject json;
+            try {
+                json = new JsonObject(data);
+            } catch (RuntimeException e) {
+                LOG.debugf("ignoring undecodable SSE event %s", event);
+                return;
+            }
+            String type = json.getString("type", event);
+            switch (type) {
+                case "message_start" -> {
+                    JsonObject message = json.getJsonObject("message", new JsonObject());
+                    model = message.getString("model", model);
+                    usage(message.getJsonObject("usage"));
+                }
+                case "content_block_start" -> {
+                    JsonObject block = json.getJsonObject("content_block", new JsonObject());
+                    if ("text".equals(block.getString("type")) && !block.getString("text", "").isEmpty()) {
+                        delta(block.getString("text"));
+                    }
+                }
+                case "content_block_delta" -> {
+                    JsonObject d = json.getJsonObject("delta", new JsonObject());
+                    if ("text_delta".equals(d.getString("type"))) {
+                        delta(d.getString("text", ""));
+                    }
+                }
+                case "message_delta" -> {
+                    JsonObject d = json.getJsonObject("delta", new JsonObject());
+                    if (d.getString("stop_reason") != null) {
+                        stopReason = d.getString("stop_reason");
+                    }
+                    usage(json.getJsonObject("usage"));
+                }
+                case "message_stop" -> {
+                    if (finished.compareAndSet(false, true)) {
+                        onEnd.run();
+                        emitter.emit(new ProviderEvent.Done(model, input, output, cacheRead, cacheWrite, stopReason));
+                        emitter.complete();
+                    }
+                }
+                case "error" -> {
+                    JsonObject error = json.getJsonObject("error", new JsonObject());
+                    String errorType = error.getString("type", "api_error");
+                    fail(new ProviderException(ProviderException.Kind.STREAM_ERROR, ProviderException.statusOf(errorType),
+                            errorType, error.getString("message", errorType), null, null));
+                }
+                default -> {
+                    // ping, content_block_stop and event types added after this code was written.
+                }
+            }
+        }
+
+        private void delta(String text) {
+            if (text.isEmpty()) {
+                return;
+            }
+            firstToken.set(true);
+            emitter.emit(new ProviderEvent.Delta(text));
+        }
+
+        private void usage(JsonObject usage) {
+            if (usage == null) {
+                return;
+            }
+            // message_delta usage is cumulative; take the latest non-null value of each counter.
+            input = count(usage, "input_tokens", input);
+            output = count(usage, "output_tokens", output);
+            cacheRead = count(usage, "cache_read_input_tokens", cacheRead);
+            cacheWrite = count(usage, "cache_creation_input_tokens", cacheWrite);
+        }
+
+        private static long count(JsonObject usage, String key, long previous) {
+            return usage.getValue(key) instanceof Number n ? n.longValue() : previous;
+        }
+
+        void fail(ProviderException e) {
+            if (finished.compareAndSet(false, true)) {
+                onEnd.run();
+                close(request.get());
+                emitter.fail(e);
+            }
+        }
+
+        /**
+         * Stops the exchange. On HTTP/1.1 a half-read response would otherwise keep its pooled connection busy
+         * (the next request could queue behind it), so the connection is closed, not just the request reset.
+         */
+        static void close(HttpClientRequest r) {
+            if (r != null) {
+                r.reset();
+                r.connection().close();
+            }
+        }
+
+        /** The subscriber went away (client cancelled, deadline): stop paying for tokens nobody reads. */
+        void abort() {
+            if (finished.compareAndSet(false, true)) {
+                onEnd.run();
+                close(request.get());
+            }
+        }
+    }
+}
