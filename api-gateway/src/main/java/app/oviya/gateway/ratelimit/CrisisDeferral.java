@@ -1,5 +1,6 @@
 package app.oviya.gateway.ratelimit;
 
+import app.oviya.common.safety.CrisisSignals;
 import app.oviya.common.error.ServiceException;
 import app.oviya.gateway.api.Json;
 import io.vertx.ext.web.RoutingContext;
@@ -11,7 +12,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Carries out a message refusal that {@link RateLimitFilter} deferred until the body is read:
- * the message goes through only when its content may be a crisis ({@link CrisisExemption}); any
+ * the message goes through only when its content may be a crisis ({@link app.oviya.common.safety.CrisisSignals}, the same phrases ai-service uses); any
  * other body, of any type, is refused with the 429 the filter decided.
  */
 @Provider
@@ -32,7 +33,7 @@ public class CrisisDeferral implements ReaderInterceptor {
         if (refusal == null) {
             return entity;
         }
-        if (entity instanceof Json.MessageBody body && CrisisExemption.mayBeCrisis(body.content())) {
+        if (entity instanceof Json.MessageBody body && CrisisSignals.highRisk(body.content())) {
             LOG.info("Message over the limit let through: it may be a crisis");
             return entity;
         }

@@ -1,5 +1,6 @@
 package app.oviya.gateway.ratelimit;
 
+import app.oviya.common.safety.CrisisSignals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -152,9 +153,9 @@ class RateLimiterTest {
 
     @Test
     void crisisMessagesAreRecognisedByTheExemption() {
-        assertTrue(CrisisExemption.mayBeCrisis("I want to end my life"));
-        assertTrue(CrisisExemption.mayBeCrisis("I don’t want to live anymore"));
-        assertFalse(CrisisExemption.mayBeCrisis("this exam is killing me"));
-        assertFalse(CrisisExemption.mayBeCrisis(null));
+        assertTrue(CrisisSignals.highRisk("I want to end my life"));
+        assertTrue(CrisisSignals.highRisk("I don’t want to live anymore"));
+        assertFalse(CrisisSignals.highRisk("this exam is killing me"));
+        assertFalse(CrisisSignals.highRisk(null));
     }
 }

@@ -1,19 +1,17 @@
-package app.oviya.gateway.ratelimit;
+package app.oviya.common.safety;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * A message that may be a cry for help is never stopped by a rate limit or a quota: the gateway
- * lets it through to chat/ai-service, which own crisis detection and add the safety resources.
- * This is only a cheap pre-check; it mirrors the HIGH_RISK patterns of ai-service's
- * {@code app.oviya.ai.service.CrisisDetector} and must stay at least as broad (a false positive
- * costs one extra message, a false negative could cost a life). Change both together.
+ * The phrases that signal a risk of suicide or self-harm, in one place: ai-service adds crisis
+ * resources when they match, and the gateway never lets a rate limit or quota stop such a message.
  */
-public final class CrisisExemption {
+public final class CrisisSignals {
 
-    private static final List<Pattern> PATTERNS = List.of(
+    private static final List<Pattern> HIGH_RISK = List.of(
+            // "myself" only: "this exam is killing me" or "my boss will kill me" are figures of speech.
             p("\\b(kill|killing|hurt|hurting|harm|harming|cut|cutting) myself\\b"),
             p("\\bsuicid(e|al)\\b"),
             p("\\bend (my|it all|my own) li(fe|ves)\\b"),
@@ -24,15 +22,16 @@ public final class CrisisExemption {
             p("\\bself[- ]harm"),
             p("\\b(overdose|take all (my|the) pills)\\b"));
 
-    private CrisisExemption() {
+    private CrisisSignals() {
     }
 
-    public static boolean mayBeCrisis(String text) {
+    /** True when the text contains a high-risk phrase. */
+    public static boolean highRisk(String text) {
         if (text == null || text.isEmpty()) {
             return false;
         }
         String t = text.toLowerCase(Locale.ROOT).replace('\u2019', '\'');
-        for (Pattern pattern : PATTERNS) {
+        for (Pattern pattern : HIGH_RISK) {
             if (pattern.matcher(t).find()) {
                 return true;
             }
