@@ -197,7 +197,9 @@ class AccountAndLimitsTest {
     }
 
     static List<String> redisKeys(String user) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("redis-cli", "-p", "6379", "--scan", "--pattern", FakeBackends.KEY_PREFIX + "{" + user + "}*")
+        // The same Redis the app under test uses (REDIS_URL, as in application.properties).
+        String url = System.getenv().getOrDefault("REDIS_URL", "redis://localhost:6379");
+        Process p = new ProcessBuilder("redis-cli", "-u", url, "--scan", "--pattern", FakeBackends.KEY_PREFIX + "{" + user + "}*")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         p.waitFor();

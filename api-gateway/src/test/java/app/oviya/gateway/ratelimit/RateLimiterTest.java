@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The limiter against the real Redis on 6379 (own key prefix), without a Quarkus app: two
+ * The limiter against the real Redis (REDIS_URL, default 6379) (own key prefix), without a Quarkus app: two
  * limiter instances sharing one Redis stand for two gateway replicas.
  */
 class RateLimiterTest {
@@ -33,7 +33,7 @@ class RateLimiterTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, "redis://127.0.0.1:6379");
+        redis = Redis.createClient(vertx, System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
         // Nothing listens on port 1: every call fails at once, like a Redis that is down.
         deadRedis = Redis.createClient(vertx, "redis://127.0.0.1:1");
         // Connect (and load the script) once, so a cold start cannot look like a Redis outage.
