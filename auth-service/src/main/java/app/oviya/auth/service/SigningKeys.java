@@ -140,8 +140,9 @@ public class SigningKeys {
     static RSAPrivateCrtKey readPkcs8(Path path) {
         try {
             String pem = Files.readString(path);
-            String base64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
-            if (pem.contains("BEGIN RSA PRIVATE KEY")) {
+            // PEM armour lines ("-----BEGIN ...-----") are dropped; PKCS#1 ("RSA PRIVATE") is refused.
+            String base64 = pem.replaceAll("-----[A-Z0-9 ]+-----", "").replaceAll("\\s", "");
+            if (pem.contains("RSA PRIVATE")) {
                 throw new IllegalStateException(path + " is PKCS#1; convert it with: openssl pkcs8 -topk8 -nocrypt");
             }
             byte[] der = Base64.getDecoder().decode(base64);
