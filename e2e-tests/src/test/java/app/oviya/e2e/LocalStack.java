@@ -151,6 +151,29 @@ final class LocalStack implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** Runs a query against one of the services' e2e databases; each row's first column as text. */
+    static List<String> query(String database, String sql, String... params) throws java.sql.SQLException {
+        String url = "jdbc:postgresql://" + env("DB_HOST", "localhost") + ":" + env("DB_PORT", "5432") + "/" + database;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, env("DB_USER", "oviya"), env("DB_PASSWORD", "oviya"));
+                java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            List<String> out = new ArrayList<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static String env(String name, String dflt) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? dflt : v;
+    }
+
     @Override
     public void close() {
         for (Process p : processes) {

@@ -13,10 +13,6 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +72,7 @@ class WalkingSkeletonIT {
                 .extract().response();
         userId = r.path("user.id");
 
-        List<String> hashes = query("oviya_auth_e2e", "select password_hash from users where email = ?", EMAIL);
+        List<String> hashes = LocalStack.query("oviya_auth_e2e", "select password_hash from users where email = ?", EMAIL);
         assertEquals(1, hashes.size());
         assertTrue(hashes.get(0).startsWith("$argon2id$"), "password must be stored as an Argon2id hash");
         assertTrue(!hashes.get(0).contains(PASSWORD));
@@ -110,7 +106,7 @@ class WalkingSkeletonIT {
 
         given().auth().oauth2(token).get("/v1/conversations")
                 .then().statusCode(200).body("items", hasSize(1)).body("items[0].id", equalTo(conversationId));
-        assertEquals(List.of(userId), query("oviya_chat_e2e", "select user_id::text from conversations where id = ?::uuid", conversationId));
+        assertEquals(List.of(userId), LocalStack.query("oviya_chat_e2e", "select user_id::text from conversations where id = ?::uuid", conversationId));
     }
 
     @Test
@@ -132,16 +128,16 @@ class WalkingSkeletonIT {
         String reply = r.path("reply.content");
         assertTrue(reply.contains("offline mode"), "the offline provider says so: " + reply);
 
-        List<String> rows = query("oviya_chat_e2e",
+        List<String> rows = LocalStack.query("oviya_chat_e2e",
                 "select role || ':' || status || ':' || coalesce(provider, '-') from messages where conversation_id = ?::uuid order by seq",
                 conversationId);
         assertEquals(List.of("user:complete:-", "assistant:complete:offline"), rows);
-        assertEquals(List.of("1"), query("oviya_ai_e2e", "select count(*)::text from usage_events where user_id = ?::uuid", userId));
+        assertEquals(List.of("1"), LocalStack.query("oviya_ai_e2e", "select count(*)::text from usage_events where user_id = ?::uuid", userId));
 
         // memory-service got the turn after the reply (asynchronously).
         List<String> memories = List.of();
         for (int i = 0; i < 40 && memories.isEmpty(); i++) {
-            memories = query("oviya_memory_e2e", "select content from memories where user_id = ?::uuid", userId);
+            memories = LocalStack.query("oviya_memory_e2e", "select content from memories where user_id = ?::uuid", userId);
             Thread.sleep(250);
         }
         assertTrue(memories.stream().anyMatch(m -> m.contains("Priya")), "extracted memories: " + memories);
@@ -189,7 +185,7 @@ class WalkingSkeletonIT {
                 .then().statusCode(400).body("code", equalTo("validation_failed")).body("status", equalTo(400));
         given().contentType(ContentType.JSON).body("{\"email\":\"not-an-email\",\"password\":\"" + PASSWORD + "\"}").post("/v1/auth/register")
                 .then().statusCode(400).body("code", equalTo("validation_failed"));
-        assertEquals(List.of("0"), query("oviya_auth_e2e", "select count(*)::text from users where email in (?, 'not-an-email')", stranger));
+        assertEquals(List.of("0"), LocalStack.query("oviya_auth_e2e", "select count(*)::text from users where email in (?, 'not-an-email')", stranger));
 
         given().get("/v1/conversations")
                 .then().statusCode(401).contentType("application/problem+json").body("code", equalTo("unauthorized"));
@@ -201,7 +197,7 @@ class WalkingSkeletonIT {
         given().auth().oauth2(token).contentType(ContentType.JSON).accept(ContentType.JSON).body("{\"content\":\"hi\",\"mood\":1}")
                 .post("/v1/conversations/" + conversationId + "/messages")
                 .then().statusCode(400).body("code", equalTo("validation_failed"));
-        assertEquals(List.of("4"), query("oviya_chat_e2e", "select count(*)::text from messages where conversation_id = ?::uuid", conversationId));
+        assertEquals(List.of("4"), LocalStack.query("oviya_chat_e2e", "select count(*)::text from messages where conversation_id = ?::uuid", conversationId));
     }
 
     @Test
@@ -230,36 +226,14 @@ class WalkingSkeletonIT {
 
         given().auth().oauth2(token).delete("/v1/me").then().statusCode(204);
 
-        assertEquals(List.of("0"), query("oviya_auth_e2e", "select count(*)::text from users where id = ?::uuid", userId));
-        assertEquals(List.of("0"), query("oviya_auth_e2e", "select count(*)::text from refresh_tokens where user_id = ?::uuid", userId));
-        assertEquals(List.of("0"), query("oviya_chat_e2e", "select count(*)::text from conversations where user_id = ?::uuid", userId));
-        assertEquals(List.of("0"), query("oviya_chat_e2e", "select count(*)::text from messages where user_id = ?::uuid", userId));
-        assertEquals(List.of("0"), query("oviya_memory_e2e", "select count(*)::text from memories where user_id = ?::uuid", userId));
-        assertEquals(List.of("0"), query("oviya_ai_e2e", "select count(*)::text from usage_events where user_id = ?::uuid", userId));
+        assertEquals(List.of("0"), LocalStack.query("oviya_auth_e2e", "select count(*)::text from users where id = ?::uuid", userId));
+        assertEquals(List.of("0"), LocalStack.query("oviya_auth_e2e", "select count(*)::text from refresh_tokens where user_id = ?::uuid", userId));
+        assertEquals(List.of("0"), LocalStack.query("oviya_chat_e2e", "select count(*)::text from conversations where user_id = ?::uuid", userId));
+        assertEquals(List.of("0"), LocalStack.query("oviya_chat_e2e", "select count(*)::text from messages where user_id = ?::uuid", userId));
+        assertEquals(List.of("0"), LocalStack.query("oviya_memory_e2e", "select count(*)::text from memories where user_id = ?::uuid", userId));
+        assertEquals(List.of("0"), LocalStack.query("oviya_ai_e2e", "select count(*)::text from usage_events where user_id = ?::uuid", userId));
         // The account is gone: its credentials no longer log in.
         given().contentType(ContentType.JSON).body("{\"email\":\"" + EMAIL + "\",\"password\":\"" + PASSWORD + "\"}")
                 .post("/v1/auth/login").then().statusCode(401);
-    }
-
-    private static List<String> query(String database, String sql, String... params) throws SQLException {
-        String url = "jdbc:postgresql://" + env("DB_HOST", "localhost") + ":" + env("DB_PORT", "5432") + "/" + database;
-        try (Connection c = DriverManager.getConnection(url, env("DB_USER", "oviya"), env("DB_PASSWORD", "oviya"));
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setString(i + 1, params[i]);
-            }
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        }
-    }
-
-    private static String env(String name, String dflt) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? dflt : v;
     }
 }
