@@ -6,15 +6,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -112,57 +109,8 @@ public final class AnthropicClient implements ModelClient {
                 .putHeader("anthropic-version", API_VERSION)
                 .putHeader("content-type", "application/json")
                 .putHeader("accept", "text/event-stream");
-        Stream state = new Stream(emitter, model);
-        long timer = vertx.setTimer(settings.firstTokenTimeout().toMillis(), id -> {
-            if (!state.firstToken.get()) {
-                state.fail(ProviderException.timeout("no first token from Anthropic within " + settings.firstTokenTimeout()));
-            }
-        });
-        state.onEnd = () -> vertx.cancelTimer(timer);
-        emitter.onTermination(state::abort);
-        http.request(options).onComplete(ar -> {
-            if (ar.failed()) {
-                state.fail(ProviderException.connection("cannot reach Anthropic: " + ar.cause().getMessage(), ar.cause()));
-                return;
-            }
-            HttpClientRequest request = ar.result();
-            state.request.set(request);
-            if (state.finished.get()) {
-                request.reset();
-                return;
-            }
-            request.exceptionHandler(err -> state.fail(failure(err)));
-            request.send(payload).onComplete(sent -> {
-                if (sent.failed()) {
-                    state.fail(failure(sent.cause()));
-                    return;
-                }
-                HttpClientResponse response = sent.result();
-                if (response.statusCode() != 200) {
-                    response.body().onComplete(b -> state.fail(httpError(response, b.succeeded() ? b.result().toString() : "")));
-                    return;
-                }
-                SseParser parser = new SseParser(state::onEvent);
-                response.exceptionHandler(err -> state.fail(failure(err)));
-                response.handler(parser::feed);
-                response.endHandler(v -> {
-                    if (!state.finished.get()) {
-                        state.fail(ProviderException.connection("the Anthropic stream ended before message_stop", null));
-                    }
-                });
-            });
-        });
-    }
-
-    private static ProviderException failure(Throwable err) {
-        if (err instanceof ProviderException p) {
-            return p;
-        }
-        String msg = String.valueOf(err.getMessage());
-        if (err instanceof java.util.concurrent.TimeoutException || msg.contains("timeout") || msg.contains("Timeout")) {
-            return ProviderException.timeout("Anthropic stopped sending data: " + msg);
-        }
-        return ProviderException.connection("connection to Anthropic failed: " + msg, err);
+        SseExchange.start(vertx, http, options, payload, settings.firstTokenTimeout(), "Anthropic", emitter,
+                exchange -> new Stream(exchange, model));
     }
 
     static ProviderException httpError(HttpClientResponse response, String body) {
@@ -204,13 +152,9 @@ public final class AnthropicClient implements ModelClient {
         }
     }
 
-    /** One stream's state; every callback runs on the same Vert.x context. */
-    private static final class Stream {
-        final MultiEmitter<? super ProviderEvent> emitter;
-        final AtomicBoolean firstToken = new AtomicBoolean();
-        final AtomicBoolean finished = new AtomicBoolean();
-        final AtomicReference<HttpClientRequest> request = new AtomicReference<>();
-        Runnable onEnd = () -> { };
+    /** One reply's parsing state; the exchange owns the connection and the ending. */
+    private static final class Stream implements SseExchange.Protocol {
+        final SseExchange exchange;
         String model;
         long input;
         long output;
@@ -218,15 +162,13 @@ public final class AnthropicClient implements ModelClient {
         long cacheWrite;
         String stopReason = "end_turn";
 
-        Stream(MultiEmitter<? super ProviderEvent> emitter, String model) {
-            this.emitter = emitter;
+        Stream(SseExchange exchange, String model) {
+            this.exchange = exchange;
             this.model = model;
         }
 
-        void onEvent(String event, String data) {
-            if (finished.get()) {
-                return;
-            }
+        @Override
+        public void onEvent(String event, String data) {
             JsonObject json;
             try {
                 json = new JsonObject(data);
@@ -243,14 +185,14 @@ public final class AnthropicClient implements ModelClient {
                 }
                 case "content_block_start" -> {
                     JsonObject block = json.getJsonObject("content_block", new JsonObject());
-                    if ("text".equals(block.getString("type")) && !block.getString("text", "").isEmpty()) {
-                        delta(block.getString("text"));
+                    if ("text".equals(block.getString("type"))) {
+                        exchange.delta(block.getString("text", ""));
                     }
                 }
                 case "content_block_delta" -> {
                     JsonObject d = json.getJsonObject("delta", new JsonObject());
                     if ("text_delta".equals(d.getString("type"))) {
-                        delta(d.getString("text", ""));
+                        exchange.delta(d.getString("text", ""));
                     }
                 }
                 case "message_delta" -> {
@@ -260,17 +202,11 @@ public final class AnthropicClient implements ModelClient {
                     }
                     usage(json.getJsonObject("usage"));
                 }
-                case "message_stop" -> {
-                    if (finished.compareAndSet(false, true)) {
-                        onEnd.run();
-                        emitter.emit(new ProviderEvent.Done(model, input, output, cacheRead, cacheWrite, stopReason));
-                        emitter.complete();
-                    }
-                }
+                case "message_stop" -> exchange.complete(new ProviderEvent.Done(model, input, output, cacheRead, cacheWrite, stopReason));
                 case "error" -> {
                     JsonObject error = json.getJsonObject("error", new JsonObject());
                     String errorType = error.getString("type", "api_error");
-                    fail(new ProviderException(ProviderException.Kind.STREAM_ERROR, ProviderException.statusOf(errorType),
+                    exchange.fail(new ProviderException(ProviderException.Kind.STREAM_ERROR, ProviderException.statusOf(errorType),
                             errorType, error.getString("message", errorType), null, null));
                 }
                 default -> {
@@ -279,12 +215,14 @@ public final class AnthropicClient implements ModelClient {
             }
         }
 
-        private void delta(String text) {
-            if (text.isEmpty()) {
-                return;
-            }
-            firstToken.set(true);
-            emitter.emit(new ProviderEvent.Delta(text));
+        @Override
+        public void onEndOfBody() {
+            exchange.fail(ProviderException.connection("the Anthropic stream ended before message_stop", null));
+        }
+
+        @Override
+        public ProviderException httpError(HttpClientResponse response, String body) {
+            return AnthropicClient.httpError(response, body);
         }
 
         private void usage(JsonObject usage) {
@@ -300,33 +238,6 @@ public final class AnthropicClient implements ModelClient {
 
         private static long count(JsonObject usage, String key, long previous) {
             return usage.getValue(key) instanceof Number n ? n.longValue() : previous;
-        }
-
-        void fail(ProviderException e) {
-            if (finished.compareAndSet(false, true)) {
-                onEnd.run();
-                close(request.get());
-                emitter.fail(e);
-            }
-        }
-
-        /**
-         * Stops the exchange. On HTTP/1.1 a half-read response would otherwise keep its pooled connection busy
-         * (the next request could queue behind it), so the connection is closed, not just the request reset.
-         */
-        static void close(HttpClientRequest r) {
-            if (r != null) {
-                r.reset();
-                r.connection().close();
-            }
-        }
-
-        /** The subscriber went away (client cancelled, deadline): stop paying for tokens nobody reads. */
-        void abort() {
-            if (finished.compareAndSet(false, true)) {
-                onEnd.run();
-                close(request.get());
-            }
         }
     }
 }

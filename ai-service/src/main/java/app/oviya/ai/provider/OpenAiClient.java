@@ -6,15 +6,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * OpenAI-compatible chat completions, streaming (vLLM, Ollama, llama.cpp server, OpenAI itself): POST
@@ -86,54 +83,8 @@ public final class OpenAiClient implements ModelClient {
         if (settings.apiKey() != null && !settings.apiKey().isBlank()) {
             options.putHeader("authorization", "Bearer " + settings.apiKey());
         }
-        Stream state = new Stream(emitter, model);
-        long timer = vertx.setTimer(settings.firstTokenTimeout().toMillis(), id -> {
-            if (!state.firstToken.get()) {
-                state.fail(ProviderException.timeout("no first token within " + settings.firstTokenTimeout()));
-            }
-        });
-        state.onEnd = () -> vertx.cancelTimer(timer);
-        emitter.onTermination(state::abort);
-        http.request(options).onComplete(ar -> {
-            if (ar.failed()) {
-                state.fail(ProviderException.connection("cannot reach the model server: " + ar.cause().getMessage(), ar.cause()));
-                return;
-            }
-            HttpClientRequest request = ar.result();
-            state.request.set(request);
-            if (state.finished.get()) {
-                request.reset();
-                return;
-            }
-            request.exceptionHandler(err -> state.fail(failure(err)));
-            request.send(payload).onComplete(sent -> {
-                if (sent.failed()) {
-                    state.fail(failure(sent.cause()));
-                    return;
-                }
-                HttpClientResponse response = sent.result();
-                if (response.statusCode() != 200) {
-                    response.body().onComplete(b -> state.fail(httpError(response.statusCode(),
-                            response.getHeader("retry-after"), b.succeeded() ? b.result().toString() : "")));
-                    return;
-                }
-                SseParser parser = new SseParser((event, data) -> state.onData(data));
-                response.exceptionHandler(err -> state.fail(failure(err)));
-                response.handler(parser::feed);
-                response.endHandler(v -> state.onEndOfBody());
-            });
-        });
-    }
-
-    private static ProviderException failure(Throwable err) {
-        if (err instanceof ProviderException p) {
-            return p;
-        }
-        String msg = String.valueOf(err.getMessage());
-        if (err instanceof java.util.concurrent.TimeoutException || msg.toLowerCase().contains("timeout")) {
-            return ProviderException.timeout("the model server stopped sending data: " + msg);
-        }
-        return ProviderException.connection("connection to the model server failed: " + msg, err);
+        SseExchange.start(vertx, http, options, payload, settings.firstTokenTimeout(), "the model server", emitter,
+                exchange -> new Stream(exchange, model));
     }
 
     static ProviderException httpError(int status, String retryAfter, String body) {
@@ -157,27 +108,22 @@ public final class OpenAiClient implements ModelClient {
                 null);
     }
 
-    private static final class Stream {
-        final MultiEmitter<? super ProviderEvent> emitter;
-        final AtomicBoolean firstToken = new AtomicBoolean();
-        final AtomicBoolean finished = new AtomicBoolean();
-        final AtomicReference<HttpClientRequest> request = new AtomicReference<>();
-        Runnable onEnd = () -> { };
+    /** One reply's parsing state; the exchange owns the connection and the ending. */
+    private static final class Stream implements SseExchange.Protocol {
+        final SseExchange exchange;
         String model;
         long input;
         long output;
         long cached;
         String stopReason;
 
-        Stream(MultiEmitter<? super ProviderEvent> emitter, String model) {
-            this.emitter = emitter;
+        Stream(SseExchange exchange, String model) {
+            this.exchange = exchange;
             this.model = model;
         }
 
-        void onData(String data) {
-            if (finished.get()) {
-                return;
-            }
+        @Override
+        public void onEvent(String event, String data) {
             if ("[DONE]".equals(data.strip())) {
                 complete();
                 return;
@@ -191,7 +137,7 @@ public final class OpenAiClient implements ModelClient {
             JsonObject error = chunk.getJsonObject("error");
             if (error != null) {
                 String type = error.getString("type", "api_error");
-                fail(new ProviderException(ProviderException.Kind.STREAM_ERROR,
+                exchange.fail(new ProviderException(ProviderException.Kind.STREAM_ERROR,
                         type.contains("overloaded") ? 529 : type.contains("rate") ? 429 : 500, type,
                         error.getString("message", type), null, null));
                 return;
@@ -201,9 +147,8 @@ public final class OpenAiClient implements ModelClient {
             if (choices != null && !choices.isEmpty()) {
                 JsonObject choice = choices.getJsonObject(0);
                 JsonObject delta = choice.getJsonObject("delta");
-                if (delta != null && delta.getValue("content") instanceof String text && !text.isEmpty()) {
-                    firstToken.set(true);
-                    emitter.emit(new ProviderEvent.Delta(text));
+                if (delta != null && delta.getValue("content") instanceof String text) {
+                    exchange.delta(text);
                 }
                 if (choice.getValue("finish_reason") instanceof String reason) {
                     stopReason = "length".equals(reason) ? "max_tokens" : "stop".equals(reason) ? "end_turn" : reason;
@@ -221,50 +166,27 @@ public final class OpenAiClient implements ModelClient {
         }
 
         /** Some servers end the body without [DONE]; a finish_reason is enough to call it complete. */
-        void onEndOfBody() {
-            if (finished.get()) {
-                return;
-            }
+        @Override
+        public void onEndOfBody() {
             if (stopReason != null) {
                 complete();
             } else {
-                fail(ProviderException.connection("the model server stream ended before the reply finished", null));
+                exchange.fail(ProviderException.connection("the model server stream ended before the reply finished", null));
             }
+        }
+
+        @Override
+        public ProviderException httpError(HttpClientResponse response, String body) {
+            return OpenAiClient.httpError(response.statusCode(), response.getHeader("retry-after"), body);
         }
 
         private void complete() {
             if (stopReason == null) {
-                fail(ProviderException.protocol("[DONE] without a finish_reason"));
+                exchange.fail(ProviderException.protocol("[DONE] without a finish_reason"));
                 return;
             }
-            if (finished.compareAndSet(false, true)) {
-                onEnd.run();
-                // OpenAI counts cached prompt tokens inside prompt_tokens; report them as cache reads.
-                emitter.emit(new ProviderEvent.Done(model, input - cached, output, cached, 0, stopReason));
-                emitter.complete();
-            }
-        }
-
-        void fail(ProviderException e) {
-            if (finished.compareAndSet(false, true)) {
-                onEnd.run();
-                close(request.get());
-                emitter.fail(e);
-            }
-        }
-
-        void abort() {
-            if (finished.compareAndSet(false, true)) {
-                onEnd.run();
-                close(request.get());
-            }
-        }
-
-        static void close(HttpClientRequest r) {
-            if (r != null) {
-                r.reset();
-                r.connection().close();
-            }
+            // OpenAI counts cached prompt tokens inside prompt_tokens; report them as cache reads.
+            exchange.complete(new ProviderEvent.Done(model, input - cached, output, cached, 0, stopReason));
         }
     }
 }
