@@ -10,6 +10,8 @@ public enum ErrorCode {
     VALIDATION_FAILED("validation_failed", Status.Code.INVALID_ARGUMENT, 400, "Invalid request"),
     UNAUTHORIZED("unauthorized", Status.Code.UNAUTHENTICATED, 401, "Unauthorized"),
     FORBIDDEN("forbidden", Status.Code.PERMISSION_DENIED, 403, "Forbidden"),
+    /** The feature exists but the caller's plan does not include it (e.g. mood insights: premium). */
+    PLAN_REQUIRED("plan_required", Status.Code.PERMISSION_DENIED, 403, "Plan upgrade required"),
     NOT_FOUND("not_found", Status.Code.NOT_FOUND, 404, "Not found"),
     CONFLICT("conflict", Status.Code.ALREADY_EXISTS, 409, "Conflict"),
     PAYLOAD_TOO_LARGE("payload_too_large", Status.Code.INVALID_ARGUMENT, 413, "Payload too large"),
