@@ -86,7 +86,8 @@ public class AuthGrpcService implements AuthService {
         return Uni.createFrom().deferred(() -> accounts.updateProfile(request.getUserId(),
                         request.hasDisplayName() ? request.getDisplayName() : null,
                         request.hasTimezone() ? request.getTimezone() : null,
-                        request.hasPersona() ? request.getPersona() : null))
+                        request.hasPersona() ? request.getPersona() : null,
+                        request.hasCountry() ? request.getCountry() : null))
                 .map(AuthGrpcService::toUser);
     }
 
@@ -141,6 +142,7 @@ public class AuthGrpcService implements AuthService {
                 .setCreatedAt(u.createdAt.toString())
                 .setTimezone(u.timezone)
                 .setPersona(u.persona == null ? "" : u.persona)
+                .setCountry(u.country == null ? "" : u.country)
                 .build();
     }
 }

@@ -33,6 +33,10 @@ public class UserAccount {
     @Column
     public String persona;
 
+    /** ISO 3166-1 alpha-2, upper case; null when the user has not chosen one. */
+    @Column
+    public String country;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -140,8 +140,8 @@ public class AccountService {
         }));
     }
 
-    /** Applies the present fields; a custom persona needs the premium plan. */
-    public Uni<UserAccount> updateProfile(String userId, String displayName, String timezone, String persona) {
+    /** Applies the present fields; a custom persona needs the premium plan; an empty country removes it. */
+    public Uni<UserAccount> updateProfile(String userId, String displayName, String timezone, String persona, String country) {
         UUID id = parseId(userId);
         String name = displayName == null ? null : displayName.strip();
         if (name != null && (name.isEmpty() || name.length() > 100)) {
@@ -161,6 +161,7 @@ public class AccountService {
         if (newPersona != null && newPersona.length() > MAX_PERSONA) {
             throw ServiceException.validation("persona must be at most " + MAX_PERSONA + " characters");
         }
+        String newCountry = country == null ? null : Countries.normalise(country);
         return Panache.withTransaction(() -> users.findById(id).chain(user -> {
             if (user == null) {
                 return Uni.createFrom().failure(ServiceException.notFound("user not found"));
@@ -176,6 +177,9 @@ public class AccountService {
             }
             if (newPersona != null) {
                 user.persona = newPersona.isEmpty() ? null : newPersona;
+            }
+            if (newCountry != null) {
+                user.country = newCountry.isEmpty() ? null : newCountry;
             }
             user.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             return Uni.createFrom().item(user);

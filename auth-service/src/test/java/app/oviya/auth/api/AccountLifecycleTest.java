@@ -1,6 +1,7 @@
 package app.oviya.auth.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -107,6 +108,39 @@ class AccountLifecycleTest {
         User cleared = auth.updateProfile(UpdateProfileRequest.newBuilder().setUserId(id).setPersona("").build());
         assertEquals("", cleared.getPersona());
         assertEquals(null, queryString("select persona from users where id = ?", UUID.fromString(id)));
+    }
+
+    @Test
+    void countryIsStoredUpperCaseShownInGetUserAndExportAndCanBeRemoved() throws Exception {
+        String id = register(randomEmail()).getUser().getId();
+        assertEquals("", auth.getUser(GetUserRequest.newBuilder().setUserId(id).build()).getCountry(), "unknown until chosen");
+
+        User gb = auth.updateProfile(UpdateProfileRequest.newBuilder().setUserId(id).setCountry(" gb ").build());
+        assertEquals("GB", gb.getCountry());
+        assertEquals("GB", auth.getUser(GetUserRequest.newBuilder().setUserId(id).build()).getCountry());
+        assertEquals("GB", queryString("select country from users where id = ?", UUID.fromString(id)));
+        assertEquals("GB", auth.exportAccount(ExportAccountRequest.newBuilder().setUserId(id).build()).getUser().getCountry());
+
+        User renamed = auth.updateProfile(UpdateProfileRequest.newBuilder().setUserId(id).setDisplayName("Ana").build());
+        assertEquals("GB", renamed.getCountry(), "a country not sent stays as it was");
+
+        User cleared = auth.updateProfile(UpdateProfileRequest.newBuilder().setUserId(id).setCountry("").build());
+        assertEquals("", cleared.getCountry());
+        assertEquals(null, queryString("select country from users where id = ?", UUID.fromString(id)));
+    }
+
+    @Test
+    void badCountriesAreRejectedAndNothingIsStored() throws Exception {
+        String id = register(randomEmail()).getUser().getId();
+        auth.updateProfile(UpdateProfileRequest.newBuilder().setUserId(id).setCountry("IN").build());
+        for (String bad : new String[] {"XX", "USA", "U", "12", "uk", "United Kingdom"}) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> auth.updateProfile(
+                    UpdateProfileRequest.newBuilder().setUserId(id).setCountry(bad).setDisplayName("Changed").build()), bad);
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), bad);
+            assertEquals("validation_failed", GrpcTestSupport.errorCode(e), bad);
+        }
+        assertEquals("IN", queryString("select country from users where id = ?", UUID.fromString(id)));
+        assertNotEquals("Changed", queryString("select display_name from users where id = ?", UUID.fromString(id)));
     }
 
     @Test
