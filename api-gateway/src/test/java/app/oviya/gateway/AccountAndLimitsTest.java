@@ -156,6 +156,27 @@ class AccountAndLimitsTest {
     }
 
     @Test
+    void patchMeSetsAValidCountryShowsItInMeAndExportAndRejectsBadCodes() throws Exception {
+        String user = UUID.randomUUID().toString();
+        String token = token(user, Plan.PLAN_FREE);
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"country\":\"gb\"}")
+                .patch("/v1/me").then().statusCode(200).body("country", equalTo("GB"));
+        assertTrue(FakeBackends.calls.contains("auth.updateProfile:" + user));
+        given().auth().oauth2(token).get("/v1/me").then().statusCode(200).body("country", equalTo("GB"));
+        given().auth().oauth2(token).get("/v1/me/export").then().statusCode(200).body("account.country", equalTo("GB"));
+        for (String bad : new String[] {"XX", "USA", "U", "12", "United Kingdom"}) {
+            given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"country\":\"" + bad + "\",\"displayName\":\"Changed\"}")
+                    .patch("/v1/me").then().statusCode(400).body("code", equalTo("validation_failed"))
+                    .body("detail", containsString("country"));
+        }
+        assertEquals(1, FakeBackends.calls.stream().filter(c -> c.equals("auth.updateProfile:" + user)).count(),
+                "bad codes never reach auth-service");
+        given().auth().oauth2(token).get("/v1/me").then().body("country", equalTo("GB")).body("displayName", equalTo("Test"));
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"country\":\"\"}")
+                .patch("/v1/me").then().statusCode(200).body("country", nullValue());
+    }
+
+    @Test
     void exportCollectsEveryService() throws Exception {
         String user = UUID.randomUUID().toString();
         given().auth().oauth2(token(user, Plan.PLAN_FREE)).get("/v1/me/export").then().statusCode(200)

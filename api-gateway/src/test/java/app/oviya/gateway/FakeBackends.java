@@ -105,6 +105,9 @@ public class FakeBackends implements QuarkusTestResourceLifecycleManager {
                 if (request.hasPersona()) {
                     u.setPersona(request.getPersona());
                 }
+                if (request.hasCountry()) {
+                    u.setCountry(request.getCountry());
+                }
                 users.put(request.getUserId(), u.build());
                 reply(response, u.build());
             }

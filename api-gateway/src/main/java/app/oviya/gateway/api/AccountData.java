@@ -113,6 +113,7 @@ public class AccountData {
         m.put("plan", user.plan());
         m.put("timezone", a.getUser().getTimezone());
         m.put("persona", Json.emptyToNull(a.getUser().getPersona()));
+        m.put("country", Json.emptyToNull(a.getUser().getCountry()));
         m.put("createdAt", user.createdAt());
         m.put("updatedAt", a.getUpdatedAt());
         List<Map<String, Object>> sessions = new ArrayList<>();

@@ -35,8 +35,8 @@ public final class Json {
     public record MemoryBody(String content) {
     }
 
-    /** PATCH /v1/me: absent (or null) fields are left unchanged; an empty persona removes it. */
-    public record ProfilePatch(String displayName, String timezone, String persona) {
+    /** PATCH /v1/me: absent (or null) fields are left unchanged; an empty persona or country removes it. */
+    public record ProfilePatch(String displayName, String timezone, String persona, String country) {
     }
 
     @RegisterForReflection
@@ -53,7 +53,7 @@ public final class Json {
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MeJson(String id, String email, String displayName, String plan, String createdAt, String timezone, String persona,
-            UsageJson usage, LimitsJson limits) {
+            String country, UsageJson usage, LimitsJson limits) {
     }
 
     @RegisterForReflection
@@ -118,7 +118,7 @@ public final class Json {
 
     public static MeJson me(User u, UsageJson usage, LimitsJson limits) {
         return new MeJson(u.getId(), u.getEmail(), u.getDisplayName(), plan(u.getPlan()), u.getCreatedAt(), u.getTimezone(),
-                emptyToNull(u.getPersona()), usage, limits);
+                emptyToNull(u.getPersona()), emptyToNull(u.getCountry()), usage, limits);
     }
 
     public static TokenResponse tokens(AuthResult r) {

@@ -17,12 +17,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** The caller's own account: profile, today's usage, deletion and export. */
 @Path("/v1/me")
 @Produces(MediaType.APPLICATION_JSON)
 public class MeResource {
+
+    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
     private final AuthClient auth;
     private final RateLimiter limiter;
@@ -46,10 +50,23 @@ public class MeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Json.MeJson> update(Json.ProfilePatch body, RoutingContext rc) {
         Caller caller = AuthenticationFilter.caller(rc);
-        if (body == null || (body.displayName() == null && body.timezone() == null && body.persona() == null)) {
-            throw ServiceException.validation("send at least one of displayName, timezone, persona");
+        if (body == null || (body.displayName() == null && body.timezone() == null && body.persona() == null && body.country() == null)) {
+            throw ServiceException.validation("send at least one of displayName, timezone, persona, country");
         }
-        return auth.updateProfile(caller.userId(), body.displayName(), body.timezone(), body.persona()).chain(this::withUsage);
+        return auth.updateProfile(caller.userId(), body.displayName(), body.timezone(), body.persona(), country(body.country()))
+                .chain(this::withUsage);
+    }
+
+    /** ISO 3166-1 alpha-2, upper-cased; "" removes the country; checked here so a bad code never reaches auth-service. */
+    static String country(String country) {
+        if (country == null) {
+            return null;
+        }
+        String c = country.strip().toUpperCase(Locale.ROOT);
+        if (!c.isEmpty() && !COUNTRIES.contains(c)) {
+            throw ServiceException.validation("country must be an ISO 3166-1 alpha-2 code such as GB or US, or \"\" to remove it");
+        }
+        return c;
     }
 
     @DELETE

@@ -70,7 +70,7 @@ public class AuthClient {
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-    public Uni<User> updateProfile(String userId, String displayName, String timezone, String persona) {
+    public Uni<User> updateProfile(String userId, String displayName, String timezone, String persona, String country) {
         UpdateProfileRequest.Builder b = UpdateProfileRequest.newBuilder().setUserId(userId);
         if (displayName != null) {
             b.setDisplayName(displayName);
@@ -80,6 +80,9 @@ public class AuthClient {
         }
         if (persona != null) {
             b.setPersona(persona);
+        }
+        if (country != null) {
+            b.setCountry(country);
         }
         return auth.updateProfile(b.build()).onFailure().transform(GrpcErrors::fromGrpc);
     }
