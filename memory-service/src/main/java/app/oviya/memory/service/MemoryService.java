@@ -7,9 +7,7 @@ import app.oviya.memory.config.MemoryConfig;
 import app.oviya.memory.repository.MemoryRepository;
 import app.oviya.memory.repository.VectorStore;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -38,11 +36,11 @@ public class MemoryService {
 
     private final MemoryRepository memories;
     private final VectorStore vectors;
-    private final RuleBasedExtractor extractor;
+    private final Extractor extractor;
     private final EmbeddingModel embeddings;
     private final MemoryConfig config;
 
-    public MemoryService(MemoryRepository memories, VectorStore vectors, RuleBasedExtractor extractor, EmbeddingModel embeddings,
+    public MemoryService(MemoryRepository memories, VectorStore vectors, Extractor extractor, EmbeddingModel embeddings,
             MemoryConfig config) {
         this.memories = memories;
         this.vectors = vectors;
@@ -77,23 +75,26 @@ public class MemoryService {
     }
 
     /**
-     * Stores what the rules find in the user's own words, consolidated with the user's current
-     * memories: a repeat is skipped, a new value for a known subject supersedes the old one.
+     * Stores what the extractor (rules, or a model with the rules as fallback) finds in the user's own
+     * words, consolidated with the user's current memories: a repeat is skipped, a new value for a
+     * known subject supersedes the old one.
      */
     public Uni<List<MemoryEntity>> extract(String userId, String messageId, String userText, String sentAt) {
         UUID user = parseUser(userId);
         UUID source = messageId == null || messageId.isBlank() ? null : parseMessageId(messageId);
-        LocalDate sentOn = sentOn(sentAt);
-        List<RuleBasedExtractor.Candidate> candidates = extractor.extract(userText, sentOn);
-        if (candidates.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        return embeddings.embedAll(candidates.stream().map(RuleBasedExtractor.Candidate::content).toList())
+        Extractor.Turn turn = new Extractor.Turn(userText == null ? "" : userText, sentAt(sentAt));
+        return extractor.extract(turn).chain(candidates -> candidates.isEmpty()
+                ? Uni.createFrom().item(List.<MemoryEntity>of())
+                : store(user, source, candidates));
+    }
+
+    private Uni<List<MemoryEntity>> store(UUID user, UUID source, List<Candidate> candidates) {
+        return embeddings.embedAll(candidates.stream().map(Candidate::content).toList())
                 .chain(vectorList -> vectors.inTransaction(c -> {
                     List<MemoryEntity> stored = new ArrayList<>();
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (int i = 0; i < candidates.size(); i++) {
-                        RuleBasedExtractor.Candidate cand = candidates.get(i);
+                        Candidate cand = candidates.get(i);
                         float[] vector = vectorList.get(i);
                         chain = chain.chain(() -> consolidate(c, user, source, cand, vector)).invoke(m -> {
                             if (m != null) {
@@ -106,7 +107,7 @@ public class MemoryService {
                 .onFailure().transform(Failures::toService);
     }
 
-    private Uni<MemoryEntity> consolidate(SqlClient c, UUID user, UUID source, RuleBasedExtractor.Candidate cand, float[] vector) {
+    private Uni<MemoryEntity> consolidate(SqlClient c, UUID user, UUID source, Candidate cand, float[] vector) {
         MemoryEntity m = newMemory(user, cand.content(), cand.kind(), cand.importance(), source);
         m.subject = cand.subject();
         m.eventDate = cand.eventDate();
@@ -234,12 +235,13 @@ public class MemoryService {
         m.sensitive = category != null && SENSITIVE.contains(category);
     }
 
-    static LocalDate sentOn(String sentAt) {
+    /** When the user sent the message; now when the caller does not say. */
+    static Instant sentAt(String sentAt) {
         if (sentAt == null || sentAt.isBlank()) {
-            return LocalDate.now(ZoneOffset.UTC);
+            return Instant.now().truncatedTo(ChronoUnit.SECONDS);
         }
         try {
-            return OffsetDateTime.parse(sentAt.strip()).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+            return OffsetDateTime.parse(sentAt.strip()).toInstant();
         } catch (DateTimeParseException e) {
             throw ServiceException.validation("sentAt must be an RFC 3339 timestamp");
         }

@@ -1,6 +1,6 @@
 package app.oviya.memory.service;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import io.smallrye.mutiny.Uni;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.Month;
@@ -24,23 +24,7 @@ import java.util.regex.Pattern;
  * reply and the system prompt never reach it. Relative dates ("on Friday", "tomorrow") resolve
  * against the day the message was sent (UTC), never the day of extraction.
  */
-@ApplicationScoped
-public class RuleBasedExtractor {
-
-    /**
-     * One memory to store. {@code subject} names what the memory is about (one current memory per
-     * subject: a new one supersedes the old); null when similarity decides instead.
-     */
-    public record Candidate(String content, String kind, float importance, String subject, String category, LocalDate eventDate) {
-
-        public Candidate(String content, String kind, float importance) {
-            this(content, kind, importance, null, null, null);
-        }
-
-        public boolean sensitive() {
-            return category != null;
-        }
-    }
+public class RuleBasedExtractor implements Extractor {
 
     // Case-insensitive, except where a rule needs a capitalised name: there it switches the flag off
     // with (?-i:...), since under CASE_INSENSITIVE [A-Z] also matches "thinks" in "my sister thinks".
@@ -118,6 +102,16 @@ public class RuleBasedExtractor {
         for (String w : List.of("passed away", "died")) {
             CATEGORY_WORDS.put(w, "bereavement");
         }
+    }
+
+    @Override
+    public String name() {
+        return "rules";
+    }
+
+    @Override
+    public Uni<List<Candidate>> extract(Turn turn) {
+        return Uni.createFrom().item(() -> extract(turn.userText(), turn.sentOn()));
     }
 
     public List<Candidate> extract(String userText) {

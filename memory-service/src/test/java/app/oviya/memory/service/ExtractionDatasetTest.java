@@ -3,7 +3,6 @@ package app.oviya.memory.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.oviya.memory.service.RuleBasedExtractor.Candidate;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,7 +3,6 @@ package app.oviya.memory.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.oviya.memory.service.RuleBasedExtractor.Candidate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
