@@ -2,6 +2,7 @@ package app.oviya.chat.api;
 
 import app.oviya.chat.service.ConversationService;
 import app.oviya.chat.service.Messages;
+import app.oviya.chat.service.MoodService;
 import app.oviya.chat.service.SendMessageService;
 import app.oviya.chat.service.UserDataService;
 import app.oviya.chat.v1.ConversationExport;
@@ -20,6 +21,8 @@ import app.oviya.chat.v1.DeleteConversationResponse;
 import app.oviya.chat.v1.ListConversationsRequest;
 import app.oviya.chat.v1.ListMessagesRequest;
 import app.oviya.chat.v1.MessagePage;
+import app.oviya.chat.v1.GetMoodTimelineRequest;
+import app.oviya.chat.v1.MoodTimeline;
 import app.oviya.chat.v1.SendMessageRequest;
 import app.oviya.chat.v1.ResumeReplyRequest;
 import io.quarkus.grpc.GrpcService;
@@ -32,11 +35,13 @@ public class ChatGrpcService implements ChatService {
     private final ConversationService conversations;
     private final SendMessageService sender;
     private final UserDataService userData;
+    private final MoodService mood;
 
-    public ChatGrpcService(ConversationService conversations, SendMessageService sender, UserDataService userData) {
+    public ChatGrpcService(ConversationService conversations, SendMessageService sender, UserDataService userData, MoodService mood) {
         this.conversations = conversations;
         this.sender = sender;
         this.userData = userData;
+        this.mood = mood;
     }
 
     @Override
@@ -102,5 +107,10 @@ public class ChatGrpcService implements ChatService {
     @Override
     public Multi<ConversationExport> exportUserData(ExportUserDataRequest request) {
         return Multi.createFrom().deferred(() -> userData.export(request.getUserId()));
+    }
+
+    @Override
+    public Uni<MoodTimeline> getMoodTimeline(GetMoodTimelineRequest request) {
+        return Uni.createFrom().deferred(() -> mood.timeline(request.getUserId(), request.getDays()));
     }
 }
