@@ -149,6 +149,17 @@ public class FakeBackends implements QuarkusTestResourceLifecycleManager {
             }
 
             @Override
+            public void getMoodTimeline(app.oviya.chat.v1.GetMoodTimelineRequest request,
+                    StreamObserver<app.oviya.chat.v1.MoodTimeline> response) {
+                if (chatDown) {
+                    response.onError(Status.UNAVAILABLE.withDescription("database down").asRuntimeException());
+                    return;
+                }
+                calls.add("chat.getMoodTimeline:" + request.getUserId() + ":" + request.getDays());
+                reply(response, moodTimeline(request.getDays()));
+            }
+
+            @Override
             public void exportUserData(app.oviya.chat.v1.ExportUserDataRequest request, StreamObserver<ConversationExport> response) {
                 reply(response, ConversationExport.newBuilder().setConversation(conversation("c1"))
                         .addMessages(message("c1", "user", "hello")).addMessages(message("c1", "assistant", "hi")).build());
@@ -208,6 +219,17 @@ public class FakeBackends implements QuarkusTestResourceLifecycleManager {
     static Message message(String conversationId, String role, String content) {
         return Message.newBuilder().setId(UUID.randomUUID().toString()).setConversationId(conversationId).setRole(role)
                 .setContent(content).setStatus("complete").setCreatedAt("2026-01-01T00:00:00Z").build();
+    }
+
+    /** Two days: a joyful one and one with sadness and anxiety tied on count. */
+    static app.oviya.chat.v1.MoodTimeline moodTimeline(int days) {
+        return app.oviya.chat.v1.MoodTimeline.newBuilder().setDays(days).setFrom("2026-01-01").setTo("2026-01-30")
+                .addItems(app.oviya.chat.v1.MoodDay.newBuilder().setDate("2026-01-02").setDominant("joy").setCount(3)
+                        .addLabels(app.oviya.chat.v1.MoodLabel.newBuilder().setLabel("joy").setCount(3).setMeanIntensity(0.7)))
+                .addItems(app.oviya.chat.v1.MoodDay.newBuilder().setDate("2026-01-05").setDominant("anxiety").setCount(2)
+                        .addLabels(app.oviya.chat.v1.MoodLabel.newBuilder().setLabel("anxiety").setCount(1).setMeanIntensity(0.81234))
+                        .addLabels(app.oviya.chat.v1.MoodLabel.newBuilder().setLabel("sadness").setCount(1).setMeanIntensity(0.4)))
+                .build();
     }
 
     static Memory memory(String content) {

@@ -14,6 +14,8 @@ import app.oviya.chat.v1.UpdateConversationRequest;
 import app.oviya.chat.v1.ListConversationsRequest;
 import app.oviya.chat.v1.ListMessagesRequest;
 import app.oviya.chat.v1.MessagePage;
+import app.oviya.chat.v1.GetMoodTimelineRequest;
+import app.oviya.chat.v1.MoodTimeline;
 import app.oviya.chat.v1.SendMessageRequest;
 import app.oviya.chat.v1.ResumeReplyRequest;
 import app.oviya.common.error.GrpcErrors;
@@ -94,6 +96,13 @@ public class ChatClient {
     public Multi<ChatEvent> send(String userId, String plan, String conversationId, String content, String idempotencyKey) {
         return chat.sendMessage(SendMessageRequest.newBuilder().setUserId(userId).setPlan(plan).setConversationId(conversationId)
                         .setContent(content == null ? "" : content).setIdempotencyKey(idempotencyKey == null ? "" : idempotencyKey).build())
+                .onFailure().transform(GrpcErrors::fromGrpc);
+    }
+
+    /** Mood insights: the emotions of the user's last {@code days} UTC days, per day. */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<MoodTimeline> moodTimeline(String userId, int days) {
+        return chat.getMoodTimeline(GetMoodTimelineRequest.newBuilder().setUserId(userId).setDays(days).build())
                 .onFailure().transform(GrpcErrors::fromGrpc);
     }
 }
