@@ -18,10 +18,6 @@ public class MessageRepository implements PanacheRepositoryBase<MessageEntity, U
         return find("conversationId", NEWEST_FIRST, conversationId).page(Page.ofSize(limit)).list();
     }
 
-    public Uni<List<MessageEntity>> newestBefore(UUID conversationId, long seq, int limit) {
-        return find("conversationId = ?1 and seq < ?2", NEWEST_FIRST, conversationId, seq).page(Page.ofSize(limit)).list();
-    }
-
     public Uni<MessageEntity> findByIdempotencyKey(UUID userId, String key) {
         return find("userId = ?1 and idempotencyKey = ?2", userId, key).firstResult();
     }

@@ -2,6 +2,7 @@ package app.oviya.chat.service;
 
 import app.oviya.chat.repository.ConversationEntity;
 import app.oviya.chat.repository.ConversationRepository;
+import app.oviya.chat.repository.HistoryRepository;
 import app.oviya.chat.repository.MessageEntity;
 import app.oviya.chat.repository.MessageRepository;
 import app.oviya.common.error.ServiceException;
@@ -13,7 +14,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
-/** Conversations and their message history. */
+/**
+ * Conversations and their message history. The list and history pages tolerate replica lag and go
+ * through the ReadRouter (replica or primary, same SQL); every write tells the router, so the writer
+ * reads it back (read-your-writes).
+ */
 @ApplicationScoped
 public class ConversationService {
 
@@ -24,11 +29,16 @@ public class ConversationService {
     private final ConversationRepository conversations;
     private final MessageRepository messages;
     private final ContextCache contextCache;
+    private final HistoryRepository history;
+    private final ReadRouter reads;
 
-    public ConversationService(ConversationRepository conversations, MessageRepository messages, ContextCache contextCache) {
+    public ConversationService(ConversationRepository conversations, MessageRepository messages, ContextCache contextCache,
+            HistoryRepository history, ReadRouter reads) {
         this.conversations = conversations;
         this.messages = messages;
         this.contextCache = contextCache;
+        this.history = history;
+        this.reads = reads;
     }
 
     public record Page<T>(List<T> items, String nextCursor) {
@@ -47,7 +57,7 @@ public class ConversationService {
         c.title = t;
         c.createdAt = now;
         c.activityAt = now;
-        return Panache.withTransaction(() -> conversations.persist(c));
+        return Panache.withTransaction(() -> conversations.persist(c)).call(() -> reads.wrote(user));
     }
 
     public Uni<ConversationEntity> get(String userId, String conversationId) {
@@ -69,7 +79,7 @@ public class ConversationService {
         }
         return Panache.withTransaction(() -> conversations.findOwned(user, id)
                 .onItem().ifNull().failWith(() -> ServiceException.notFound("conversation not found"))
-                .invoke(c -> c.title = t));
+                .invoke(c -> c.title = t)).call(() -> reads.wrote(user));
     }
 
     /** Deletes the conversation and its messages; answers how many messages went with it. */
@@ -80,35 +90,38 @@ public class ConversationService {
                 .onItem().ifNull().failWith(() -> ServiceException.notFound("conversation not found"))
                 .chain(c -> messages.delete("conversationId", c.id)
                         .call(() -> conversations.delete("userId = ?1 and id = ?2", user, id))))
-                .call(() -> contextCache.evict(List.of(id)));
+                .call(() -> contextCache.evict(List.of(id)))
+                .call(() -> reads.wrote(user));
     }
 
     public Uni<Page<ConversationEntity>> list(String userId, int limit, String cursor) {
         UUID user = Ids.user(userId);
         int n = pageSize(limit);
-        Uni<List<ConversationEntity>> rows;
-        if (cursor == null || cursor.isEmpty()) {
-            rows = Panache.withSession(() -> conversations.mostRecent(user, n + 1));
-        } else {
-            Cursors.ConversationPosition p = Cursors.conversation(cursor);
-            rows = Panache.withSession(() -> conversations.mostRecentBefore(user, p.activityAt(), p.id(), n + 1));
-        }
-        return rows.map(list -> {
-            if (list.size() <= n) {
-                return new Page<>(list, "");
-            }
-            List<ConversationEntity> page = list.subList(0, n);
-            ConversationEntity last = page.get(n - 1);
-            return new Page<>(page, Cursors.conversation(last.activityAt, last.id));
-        });
+        Cursors.ConversationPosition after = cursor == null || cursor.isEmpty() ? null : Cursors.conversation(cursor);
+        return reads.read(user, db -> after == null
+                        ? history.conversations(db, user, null, null, n + 1)
+                        : history.conversations(db, user, after.activityAt(), after.id(), n + 1))
+                .map(list -> {
+                    if (list.size() <= n) {
+                        return new Page<>(list, "");
+                    }
+                    List<ConversationEntity> page = list.subList(0, n);
+                    ConversationEntity last = page.get(n - 1);
+                    return new Page<>(page, Cursors.conversation(last.activityAt, last.id));
+                });
     }
 
     public Uni<Page<MessageEntity>> messages(String userId, String conversationId, int limit, String cursor) {
+        UUID user = Ids.user(userId);
+        UUID id = Ids.resource(conversationId, "conversation");
         int n = pageSize(limit);
         Long before = cursor == null || cursor.isEmpty() ? null : Cursors.message(cursor);
-        return get(userId, conversationId).chain(c -> Panache.withSession(() -> before == null
-                        ? messages.newest(c.id, n + 1)
-                        : messages.newestBefore(c.id, before, n + 1)))
+        // Ownership and the page come from the same node: a conversation is only ever written by its
+        // owner, whose reads follow their own writes.
+        return reads.read(user, db -> history.owns(db, user, id).chain(owned -> owned
+                        ? history.messages(db, id, before, n + 1)
+                        : Uni.createFrom().<List<MessageEntity>>nullItem()))
+                .onItem().ifNull().failWith(() -> ServiceException.notFound("conversation not found"))
                 .map(list -> {
                     if (list.size() <= n) {
                         return new Page<>(list, "");
