@@ -56,9 +56,11 @@ public class SendMessageService {
     private final ChatConfig config;
     private final ContextCache contextCache;
     private final ReplyStreams streams;
+    private final ReadRouter reads;
 
     public SendMessageService(ConversationRepository conversations, MessageRepository messages, AiClient ai, MemoryClient memory,
-            ChatConfig config, ContextCache contextCache, ReplyStreams streams) {
+            ChatConfig config, ContextCache contextCache, ReplyStreams streams, ReadRouter reads) {
+        this.reads = reads;
         this.contextCache = contextCache;
         this.streams = streams;
         this.conversations = conversations;
@@ -93,6 +95,7 @@ public class SendMessageService {
         AtomicLong seq = new AtomicLong();
         return storeUserMessage(userId, conversationId, content, key)
                 .call(stored -> stored.fresh() ? contextCache.append(stored.message()) : Uni.createFrom().voidItem())
+                .call(stored -> stored.fresh() ? reads.wrote(userId) : Uni.createFrom().voidItem())
                 .onItem().transformToMulti(stored -> {
             ChatEvent created = event(seq, ChatEvent.newBuilder().setMessageCreated(Messages.toProto(stored.message())));
             if (stored.reply() != null && !"failed".equals(stored.reply().status)) {
@@ -300,7 +303,7 @@ public class SendMessageService {
                 touch(c, reply.createdAt);
             }
             return messages.persist(reply);
-        })).call(contextCache::append).onFailure(SendMessageService::isUniqueViolation)
+        })).call(contextCache::append).call(saved -> reads.wrote(saved.userId)).onFailure(SendMessageService::isUniqueViolation)
                 .recoverWithUni(() -> Panache.withSession(() -> messages.findReplyTo(reply.replyTo)));
     }
 
