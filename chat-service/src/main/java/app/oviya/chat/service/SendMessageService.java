@@ -6,6 +6,7 @@ import app.oviya.ai.v1.GenerateRequest;
 import app.oviya.ai.v1.MemorySnippet;
 import app.oviya.chat.client.AiClient;
 import app.oviya.chat.client.MemoryClient;
+import app.oviya.chat.client.UserProfiles;
 import app.oviya.chat.config.ChatConfig;
 import app.oviya.chat.repository.ConversationEntity;
 import app.oviya.chat.repository.ConversationRepository;
@@ -57,10 +58,12 @@ public class SendMessageService {
     private final ContextCache contextCache;
     private final ReplyStreams streams;
     private final ReadRouter reads;
+    private final UserProfiles profiles;
 
     public SendMessageService(ConversationRepository conversations, MessageRepository messages, AiClient ai, MemoryClient memory,
-            ChatConfig config, ContextCache contextCache, ReplyStreams streams, ReadRouter reads) {
+            ChatConfig config, ContextCache contextCache, ReplyStreams streams, UserProfiles profiles, ReadRouter reads) {
         this.reads = reads;
+        this.profiles = profiles;
         this.contextCache = contextCache;
         this.streams = streams;
         this.conversations = conversations;
@@ -239,8 +242,11 @@ public class SendMessageService {
                 .map(rows -> contextOf(rows, userMessage.id));
         Uni<List<Memory>> memories = memory.search(userMessage.userId.toString(), userMessage.content, config.memoriesPerTurn());
 
-        Multi<ChatEvent> stream = Uni.combine().all().unis(history, memories).asTuple()
-                .onItem().transformToMulti(t -> ai.generate(generateRequest(userMessage, plan, t.getItem1(), t.getItem2())))
+        // Persona and country never fail the turn: UserProfiles answers "none" when auth-service cannot.
+        Uni<UserProfiles.Profile> profile = profiles.of(userMessage.userId.toString());
+
+        Multi<ChatEvent> stream = Uni.combine().all().unis(history, memories, profile).asTuple()
+                .onItem().transformToMulti(t -> ai.generate(generateRequest(userMessage, plan, t.getItem1(), t.getItem2(), t.getItem3())))
                 .emitOn(Offload.backTo(context))
                 .onItem().transformToUniAndConcatenate(ev -> switch (ev.getEventCase()) {
                     case EMOTION -> {
@@ -344,13 +350,17 @@ public class SendMessageService {
         return out;
     }
 
-    private static GenerateRequest generateRequest(MessageEntity m, String plan, List<ContextMessage> context, List<Memory> memories) {
+    private static GenerateRequest generateRequest(MessageEntity m, String plan, List<ContextMessage> context, List<Memory> memories,
+            UserProfiles.Profile profile) {
         GenerateRequest.Builder b = GenerateRequest.newBuilder()
                 .setUserId(m.userId.toString())
                 .setConversationId(m.conversationId.toString())
                 .setPlan(plan == null || plan.isBlank() ? "free" : plan)
                 .setUserMessage(m.content)
-                .addAllContext(context);
+                .addAllContext(context)
+                // ai-service ignores a custom persona unless the plan is premium, and defaults the country.
+                .setCustomPersona(profile.persona())
+                .setCountry(profile.country());
         for (Memory mem : memories) {
             b.addMemories(MemorySnippet.newBuilder().setId(mem.getId()).setContent(mem.getContent()).setKind(mem.getKind())
                     .setScore(mem.getScore()));
