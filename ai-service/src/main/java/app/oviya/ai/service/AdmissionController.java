@@ -20,16 +20,49 @@ import org.jboss.logging.Logger;
  * admits it only when the budget has room <em>and</em> fewer callers are ahead of it than there is room,
  * so a free request cannot take the last slot from a waiting premium one. Waiters poll with jitter until
  * admitted or until their maximum wait, then get a clear {@code unavailable} with a retry hint. Keys share
- * one hash tag so the script also runs on Redis Cluster. When Redis is down, requests are admitted (the
- * provider's own 429s and the failure policy still protect us) and a metric says so.
+ * one hash tag so the script also runs on Redis Cluster.
+ * <p>
+ * The token budget is charged with an estimate when a call is admitted (prompt estimate + max_tokens)
+ * and corrected with the provider's real usage when the reply is done ({@link #settle}).
+ * <p>
+ * When Redis is down, a local in-process limiter takes over with this replica's share of the budgets
+ * ({@link Limits#localShare()}, e.g. 1/3 with three replicas): no queue priority across replicas, but the
+ * provider is still protected. {@link #redisDown()} feeds the readiness check (UP, degraded).
  */
 public class AdmissionController {
 
     private static final Logger LOG = Logger.getLogger(AdmissionController.class);
 
     public record Limits(long requestsPerWindow, long tokensPerWindow, Duration window, int maxQueue, Duration maxWait,
-            Duration pollInterval) {
+            Duration pollInterval, double localShare) {
+
+        public Limits(long requestsPerWindow, long tokensPerWindow, Duration window, int maxQueue, Duration maxWait,
+                Duration pollInterval) {
+            this(requestsPerWindow, tokensPerWindow, window, maxQueue, maxWait, pollInterval, DEFAULT_LOCAL_SHARE);
+        }
+
+        long localRequests() {
+            return Math.max(1, (long) Math.floor(requestsPerWindow * localShare));
+        }
+
+        long localTokens() {
+            return Math.max(1, (long) Math.floor(tokensPerWindow * localShare));
+        }
     }
+
+    /** One admitted call: where its tokens were charged and how many, so {@link #settle} can correct them. */
+    public record Ticket(long window, long reservedTokens, boolean local) {
+    }
+
+    static final double DEFAULT_LOCAL_SHARE = 0.33;
+
+    /** Adds the correction to a window's token count (never below 0) and keeps it alive for the window. */
+    static final String SETTLE = """
+            local v = redis.call('INCRBY', KEYS[1], ARGV[1])
+            if v < 0 then redis.call('SET', KEYS[1], '0') v = 0 end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return v
+            """;
 
     static final String SCRIPT = """
             local queue, member = KEYS[3], ARGV[1]
@@ -63,6 +96,11 @@ public class AdmissionController {
     private final String prefix;
     private final Limits limits;
     private final MeterRegistry metrics;
+    private volatile boolean redisDown;
+    // The local limiter's fixed window (same windows as Redis'): requests and tokens charged in it.
+    private long localWindow = -1;
+    private long localRequests;
+    private long localTokens;
 
     public AdmissionController(ReactiveRedisDataSource redis, String prefix, Limits limits, MeterRegistry metrics) {
         this.redis = redis;
@@ -79,8 +117,45 @@ public class AdmissionController {
         };
     }
 
-    /** Completes when the call may go to the provider; fails with {@code unavailable} + retry hint otherwise. */
-    public Uni<Void> admit(String plan, long estimatedTokens) {
+    /** The tokens a finished call really used against the provider's limits: input (uncached + cache writes) + output. */
+    public static long usedTokens(long inputTokens, long cacheWriteTokens, long outputTokens) {
+        // Cache reads are left out: Anthropic does not count them against input-tokens-per-minute.
+        return Math.max(0, inputTokens) + Math.max(0, cacheWriteTokens) + Math.max(0, outputTokens);
+    }
+
+    /** True while the last Redis call failed: admissions use the local limiter. */
+    public boolean redisDown() {
+        return redisDown;
+    }
+
+    /**
+     * Corrects the token budget with what the call really used (the estimate was charged at admission).
+     * In the same window the difference is applied (down to 0); when the window has moved on, only an
+     * overrun is charged to the current one. Best effort: a failure is logged, never raised.
+     */
+    public Uni<Void> settle(Ticket ticket, long actualTokens) {
+        long delta = actualTokens - ticket.reservedTokens();
+        long windowMs = limits.window().toMillis();
+        long now = System.currentTimeMillis() / windowMs;
+        if (delta == 0 || (ticket.window() != now && delta < 0)) {
+            return Uni.createFrom().voidItem();
+        }
+        long window = ticket.window() == now ? ticket.window() : now;
+        if (ticket.local()) {
+            settleLocal(window, delta);
+            return Uni.createFrom().voidItem();
+        }
+        return redis.execute("EVAL", SETTLE, "1", "{" + prefix + "}:tpw:" + window, Long.toString(delta), Long.toString(windowMs + 1000))
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(err -> {
+                    LOG.debugf("admission control: could not settle tokens in Redis (%s)", err.toString());
+                    settleLocal(window, delta);
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    /** Completes with a ticket when the call may go to the provider; fails with {@code unavailable} + retry hint otherwise. */
+    public Uni<Ticket> admit(String plan, long estimatedTokens) {
         long arrival = System.currentTimeMillis();
         String member = arrival + ":" + UUID.randomUUID();
         double score = rank(plan) * 1e13 + arrival;
@@ -89,7 +164,7 @@ public class AdmissionController {
                 .onCancellation().call(() -> leave(member));
     }
 
-    private Uni<Void> attempt(String member, double score, long tokens, long deadline, String plan) {
+    private Uni<Ticket> attempt(String member, double score, long tokens, long deadline, String plan) {
         long now = System.currentTimeMillis();
         long windowMs = limits.window().toMillis();
         long window = now / windowMs;
@@ -98,17 +173,33 @@ public class AdmissionController {
                 member, String.format(Locale.ROOT, "%.0f", score), Long.toString(limits.requestsPerWindow()),
                 Long.toString(limits.tokensPerWindow()), Long.toString(tokens), Long.toString(windowMs + 1000),
                 Long.toString(limits.maxQueue()), Long.toString(now), Long.toString(now - 2 * limits.maxWait().toMillis()))
-                .onFailure().recoverWithItem(err -> {
-                    LOG.warnf("admission control: Redis unavailable (%s), admitting", err.toString());
-                    count(plan, "redis_down");
-                    return null;
+                .map(r -> {
+                    if (redisDown) {
+                        redisDown = false;
+                        LOG.info("admission control: Redis is back, shared budgets again");
+                    }
+                    return r.toLong();
                 })
-                .onItem().transformToUni(r -> {
-                    long result = r == null ? 1 : r.toLong();
+                .onFailure().recoverWithItem(err -> {
+                    if (!redisDown) {
+                        redisDown = true;
+                        LOG.warnf("admission control: Redis unavailable (%s), using the local limiter (%.0f%% of the budgets)",
+                                err.toString(), limits.localShare() * 100);
+                    }
+                    if (tryLocal(window, tokens)) {
+                        count(plan, "local_admitted");
+                        return 2L;
+                    }
+                    count(plan, "local_limited");
+                    return -1L;
+                })
+                .onItem().transformToUni(result -> {
                     long nextWindowMs = (window + 1) * windowMs - System.currentTimeMillis();
-                    if (result == 1) {
-                        count(plan, "admitted");
-                        return Uni.createFrom().voidItem();
+                    if (result == 1 || result == 2) {
+                        if (result == 1) {
+                            count(plan, "admitted");
+                        }
+                        return Uni.createFrom().item(new Ticket(window, tokens, result == 2));
                     }
                     if (result == -2) {
                         count(plan, "queue_full");
@@ -116,14 +207,40 @@ public class AdmissionController {
                     }
                     if (System.currentTimeMillis() + limits.pollInterval().toMillis() > deadline) {
                         count(plan, "timed_out");
-                        return leave(member).onItem().failWith(() -> busy("the AI is very busy right now; please try again shortly",
-                                nextWindowMs));
+                        return leave(member).chain(() -> Uni.createFrom().<Ticket>failure(busy(
+                                "the AI is very busy right now; please try again shortly", nextWindowMs)));
                     }
                     long poll = limits.pollInterval().toMillis();
                     long delay = poll / 2 + ThreadLocalRandom.current().nextLong(poll / 2 + 1);
                     return Uni.createFrom().item(Boolean.TRUE).onItem().delayIt().by(Duration.ofMillis(delay))
                             .onItem().transformToUni(x -> attempt(member, score, tokens, deadline, plan));
                 });
+    }
+
+    private synchronized boolean tryLocal(long window, long tokens) {
+        if (window != localWindow) {
+            localWindow = window;
+            localRequests = 0;
+            localTokens = 0;
+        }
+        if (localRequests >= limits.localRequests()) {
+            return false;
+        }
+        if (localTokens > 0 && localTokens + tokens > limits.localTokens()) {
+            return false;
+        }
+        localRequests++;
+        localTokens += tokens;
+        return true;
+    }
+
+    private synchronized void settleLocal(long window, long delta) {
+        if (window != localWindow) {
+            localWindow = window;
+            localRequests = 0;
+            localTokens = 0;
+        }
+        localTokens = Math.max(0, localTokens + delta);
     }
 
     private Uni<Void> leave(String member) {

@@ -93,7 +93,13 @@ public class CompanionAgent {
         // Crisis turns are never held back by budgets or queues.
         Multi<ProviderEvent> live = admission == null || highRisk ? provider.stream(turn)
                 : admission.admit(request.getPlan(), prompt.estimatedTokens() + config.maxTokens())
-                        .onItem().transformToMulti(ignored -> provider.stream(turn));
+                        .onItem().transformToMulti(ticket -> provider.stream(turn).onItem().invoke(event -> {
+                            if (event instanceof ProviderEvent.Done d) {
+                                // The budget was charged with an estimate: correct it with the real usage.
+                                admission.settle(ticket, AdmissionController.usedTokens(d.inputTokens(), d.cacheWriteTokens(),
+                                        d.outputTokens())).subscribe().with(x -> { }, err -> { });
+                            }
+                        }));
         ResponseCache cache = providers.responseCache();
         String cacheable = cache == null ? null : ResponseCache.cacheableText(text, request.getContextCount() > 0,
                 !memories.isEmpty(), !request.getDisplayName().isBlank(), customPersona != null, highRisk);

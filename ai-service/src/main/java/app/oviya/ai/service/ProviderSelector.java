@@ -83,7 +83,8 @@ public class ProviderSelector {
     private static AdmissionController admission(AiConfig config, ReactiveRedisDataSource redis, MeterRegistry metrics) {
         AiConfig.Admission ad = config.admission();
         return ad.enabled() ? new AdmissionController(redis, ad.keyPrefix(), new AdmissionController.Limits(ad.requestsPerMinute(),
-                ad.tokensPerMinute(), Duration.ofMinutes(1), ad.maxQueue(), ad.maxWait(), ad.pollInterval()), metrics) : null;
+                ad.tokensPerMinute(), Duration.ofMinutes(1), ad.maxQueue(), ad.maxWait(), ad.pollInterval(), ad.localShare()), metrics)
+                : null;
     }
 
     private static ResponseCache cache(AiConfig config, ReactiveRedisDataSource redis, MeterRegistry metrics) {

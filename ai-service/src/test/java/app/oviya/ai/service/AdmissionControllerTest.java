@@ -104,7 +104,7 @@ class AdmissionControllerTest {
             long start = System.nanoTime();
             AdmissionController replica = calls.size() % 2 == 0 ? a : b;
             calls.add(replica.admit(plan, 10).invoke(() -> waited.put(id, (System.nanoTime() - start) / 1_000_000))
-                    .subscribeAsCompletionStage().toCompletableFuture());
+                    .replaceWithVoid().subscribeAsCompletionStage().toCompletableFuture());
             Thread.sleep(15);
         }
         for (CompletableFuture<Void> c : calls) {
@@ -124,8 +124,8 @@ class AdmissionControllerTest {
         AdmissionController c = new AdmissionController(redis, prefix(), limits, null);
         alignTo(limits.window());
         c.admit("free", 10).await().atMost(Duration.ofSeconds(5));
-        List<CompletableFuture<Void>> waiting = List.of(c.admit("free", 10).subscribeAsCompletionStage().toCompletableFuture(),
-                c.admit("free", 10).subscribeAsCompletionStage().toCompletableFuture());
+        List<CompletableFuture<Void>> waiting = List.of(c.admit("free", 10).replaceWithVoid().subscribeAsCompletionStage().toCompletableFuture(),
+                c.admit("free", 10).replaceWithVoid().subscribeAsCompletionStage().toCompletableFuture());
         Thread.sleep(200);
         long start = System.nanoTime();
         Throwable t = c.admit("premium", 10).onItem().transform(x -> (Throwable) null).onFailure().recoverWithItem(e -> e)
@@ -137,5 +137,74 @@ class AdmissionControllerTest {
         for (CompletableFuture<Void> w : waiting) {
             w.handle((v, err) -> null).get(10, TimeUnit.SECONDS);
         }
+    }
+
+    private static Throwable failureOf(Uni<?> call) {
+        return call.onItem().transform(x -> (Throwable) null).onFailure().recoverWithItem(e -> e).await().atMost(Duration.ofSeconds(10));
+    }
+
+    private long tokensInWindow(String prefix, AdmissionController.Ticket t) {
+        var v = redis.execute("GET", "{" + prefix + "}:tpw:" + t.window()).await().atMost(Duration.ofSeconds(5));
+        return v == null ? 0 : v.toLong();
+    }
+
+    @Test
+    void theTokenBudgetIsCorrectedWithTheRealUsageWhenACallEnds() throws Exception {
+        AdmissionController.Limits limits = new AdmissionController.Limits(100, 1500, Duration.ofSeconds(60), 10,
+                Duration.ofMillis(300), Duration.ofMillis(50));
+        String prefix = prefix();
+        AdmissionController c = new AdmissionController(redis, prefix, limits, null);
+        alignTo(limits.window());
+        AdmissionController.Ticket first = c.admit("free", 1000).await().atMost(Duration.ofSeconds(5));
+        assertEquals(1000, tokensInWindow(prefix, first), "the estimate is charged at admission");
+        assertInstanceOf(ServiceException.class, failureOf(c.admit("free", 1000)),
+                "with the estimate charged, a second call of 1000 does not fit in 1500");
+
+        // The provider reported 120 input + 80 output tokens: the estimate's surplus goes back to the budget.
+        c.settle(first, AdmissionController.usedTokens(120, 0, 80)).await().atMost(Duration.ofSeconds(5));
+        assertEquals(200, tokensInWindow(prefix, first));
+        AdmissionController.Ticket second = c.admit("free", 1000).await().atMost(Duration.ofSeconds(5));
+        assertEquals(1200, tokensInWindow(prefix, second));
+
+        // A call that used more than estimated is charged the overrun: nothing else fits now.
+        c.settle(second, 1400).await().atMost(Duration.ofSeconds(5));
+        assertEquals(1600, tokensInWindow(prefix, second));
+        assertInstanceOf(ServiceException.class, failureOf(c.admit("premium", 10)));
+        assertEquals(1, AdmissionController.usedTokens(1, 5000, 0) - 5000, "cache writes count, as input");
+        assertEquals(300, AdmissionController.usedTokens(100, 0, 200), "cache reads are not passed in at all");
+    }
+
+    @Test
+    void whenRedisIsDownALocalLimiterAdmitsOnlyThisReplicasShareAndReadinessSaysDegraded() throws Exception {
+        io.vertx.mutiny.core.Vertx mutinyVertx = io.vertx.mutiny.core.Vertx.newInstance(vertx);
+        io.vertx.mutiny.redis.client.Redis dead = io.vertx.mutiny.redis.client.Redis.createClient(mutinyVertx, "redis://127.0.0.1:1");
+        ReactiveRedisDataSource down = new io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl(mutinyVertx, dead,
+                io.vertx.mutiny.redis.client.RedisAPI.api(dead));
+        // A budget of 9 requests per window shared by 3 replicas: alone, this one takes at most 3.
+        AdmissionController.Limits limits = new AdmissionController.Limits(9, 1_000_000, Duration.ofSeconds(60), 10,
+                Duration.ofMillis(300), Duration.ofMillis(50), 1.0 / 3);
+        AdmissionController c = new AdmissionController(down, prefix(), limits, null);
+        alignTo(limits.window());
+        assertTrue(!c.redisDown());
+        int admitted = 0;
+        int refused = 0;
+        List<AdmissionController.Ticket> tickets = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Uni<AdmissionController.Ticket> call = c.admit("free", 10);
+            Throwable t = failureOf(call.invoke(tickets::add));
+            if (t == null) {
+                admitted++;
+            } else {
+                ServiceException e = assertInstanceOf(ServiceException.class, t, t.toString());
+                assertEquals(ErrorCode.UNAVAILABLE, e.code());
+                assertTrue(e.retryAfterSeconds() >= 1, "a retry hint");
+                refused++;
+            }
+        }
+        assertEquals(3, admitted, "not everything is let through: this replica's third of the budget");
+        assertEquals(3, refused);
+        assertTrue(c.redisDown(), "readiness reports degraded");
+        assertTrue(tickets.stream().allMatch(AdmissionController.Ticket::local));
+        dead.close();
     }
 }
