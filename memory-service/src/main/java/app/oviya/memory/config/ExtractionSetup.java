@@ -9,11 +9,13 @@ import app.oviya.memory.service.Extractor;
 import app.oviya.memory.service.LlmExtractor;
 import app.oviya.memory.service.RuleBasedExtractor;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import java.util.Optional;
@@ -54,6 +56,11 @@ public class ExtractionSetup {
                 client.provider(), client.model(), config.timeout(), config.budget(), config.maxRetries(), choice.why());
         return new LlmExtractor(guarded, rules, new ExtractionSchema(new ExtractionSchema.Limits(config.maxMemories(),
                 config.maxContentChars(), config.maxInputChars(), config.maxTokens())), config.budget(), metrics);
+    }
+
+    /** Chooses at start, so a configuration that cannot work stops the service instead of failing the first turn. */
+    void choose(@Observes StartupEvent ignored, Extractor extractor) {
+        extractor.name();
     }
 
     void close(@Disposes Extractor extractor) {

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,10 +79,26 @@ class ExtractionDatasetTest {
         return out;
     }
 
-    @Test
-    void precisionAndRecallOnTheCommittedDataset() throws IOException {
-        RuleBasedExtractor extractor = new RuleBasedExtractor();
-        List<Example> examples = dataset();
+    /** What one extractor scored on the dataset. */
+    record Score(int messages, int silent, int silentRespected, int expected, int produced, int correct, List<String> misses) {
+        double precision() {
+            return produced == 0 ? 0 : correct / (double) produced;
+        }
+
+        double recall() {
+            return correct / (double) expected;
+        }
+
+        void print(String label) {
+            System.out.printf(Locale.ROOT, "%s: %d messages (%d must produce nothing, %d did), %d expected memories, "
+                    + "%d produced, %d correct: precision %.3f, recall %.3f%n",
+                    label, messages, silent, silentRespected, expected, produced, correct, precision(), recall());
+            misses.forEach(System.out::println);
+        }
+    }
+
+    /** Runs every message of the dataset through an extractor (message to candidates) and scores the result. */
+    static Score score(List<Example> examples, Function<String, List<Candidate>> extractor) {
         int produced = 0;
         int expected = 0;
         int truePositives = 0;
@@ -89,7 +106,7 @@ class ExtractionDatasetTest {
         int silentRespected = 0;
         List<String> misses = new ArrayList<>();
         for (Example ex : examples) {
-            List<Candidate> got = new ArrayList<>(extractor.extract(ex.message(), SENT_ON));
+            List<Candidate> got = new ArrayList<>(extractor.apply(ex.message()));
             produced += got.size();
             expected += ex.expected().size();
             if (ex.expected().isEmpty()) {
@@ -110,16 +127,19 @@ class ExtractionDatasetTest {
             }
             unmatched.forEach(c -> misses.add("EXTRA   " + c + "  from: " + ex.message()));
         }
-        double precision = produced == 0 ? 0 : truePositives / (double) produced;
-        double recall = truePositives / (double) expected;
-        System.out.printf(Locale.ROOT, "Extraction dataset: %d messages (%d must produce nothing, %d did), %d expected memories, "
-                + "%d produced, %d correct: precision %.3f, recall %.3f%n",
-                examples.size(), silent, silentRespected, expected, produced, truePositives, precision, recall);
-        misses.forEach(System.out::println);
+        return new Score(examples.size(), silent, silentRespected, expected, produced, truePositives, misses);
+    }
+
+    @Test
+    void precisionAndRecallOnTheCommittedDataset() throws IOException {
+        RuleBasedExtractor extractor = new RuleBasedExtractor();
+        List<Example> examples = dataset();
+        Score score = score(examples, message -> extractor.extract(message, SENT_ON));
+        score.print("Extraction dataset");
 
         assertTrue(examples.size() >= 100, "at least 100 examples");
-        assertTrue(silent >= 30, "enough messages that must produce nothing");
-        assertTrue(precision >= PRECISION_FLOOR, "precision " + precision);
-        assertTrue(recall >= RECALL_FLOOR, "recall " + recall);
+        assertTrue(score.silent() >= 30, "enough messages that must produce nothing");
+        assertTrue(score.precision() >= PRECISION_FLOOR, "precision " + score.precision());
+        assertTrue(score.recall() >= RECALL_FLOOR, "recall " + score.recall());
     }
 }
