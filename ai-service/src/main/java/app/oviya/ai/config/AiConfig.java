@@ -12,7 +12,7 @@ public interface AiConfig {
     /** offline, anthropic or openai; empty chooses anthropic when an API key is set. */
     Optional<String> provider();
 
-    @WithDefault("v1")
+    @WithDefault("v2")
     String personaVersion();
 
     /** Longest custom persona a premium user may set, in characters. */
@@ -101,6 +101,13 @@ public interface AiConfig {
 
         @WithDefault("oviya:ai:admission")
         String keyPrefix();
+
+        /**
+         * This replica's share of the budgets when Redis is down and it cannot see the others (about
+         * 1/replicas; the chart runs at least 3). The local limiter keeps the provider protected.
+         */
+        @WithDefault("0.33")
+        double localShare();
     }
 
     interface Crisis {

@@ -51,37 +51,43 @@ class PromptCachingBenchmark {
             + " care about doing right by the people you love, and noticing the pattern is already a step away from it."
             + " What part of it feels heaviest right now, the work itself or what it's costing at home?";
 
+    /** The configured model (ANTHROPIC_MODEL default): its minimum cacheable prefix is 1024 tokens. */
+    static final String MODEL = "claude-sonnet-4-5";
+
     @Test
     void twentyTurnConversationWithAndWithoutPromptCaching() throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
-            long[] on = replay(vertx, true);
-            long[] off = replay(vertx, false);
-            double billedOn = on[0] + 1.25 * on[1] + 0.1 * on[2];
-            double billedOff = off[0] + 1.25 * off[1] + 0.1 * off[2];
-            System.out.printf(Locale.ROOT, "%nPROMPT CACHING BENCHMARK (20 turns, persona v1, token budget 8000)%n");
-            System.out.printf(Locale.ROOT, "  caching off: input=%d cache_write=%d cache_read=%d billed-equivalent=%.0f%n", off[0], off[1],
-                    off[2], billedOff);
-            System.out.printf(Locale.ROOT, "  caching on : input=%d cache_write=%d cache_read=%d billed-equivalent=%.0f%n", on[0], on[1],
-                    on[2], billedOn);
-            System.out.printf(Locale.ROOT, "  ratio on/off = %.3f (goal <= 0.3)%n", billedOn / billedOff);
-            double lateOn = on[3] + 1.25 * on[4] + 0.1 * on[5];
-            double lateOff = off[3] + 1.25 * off[4] + 0.1 * off[5];
-            System.out.printf(Locale.ROOT, "  turns 11-20 only: ratio on/off = %.3f%n%n", lateOn / lateOff);
+            for (String version : new String[] {"v1", "v2"}) {
+                long[] on = replay(vertx, version, true);
+                long[] off = replay(vertx, version, false);
+                double billedOn = on[0] + 1.25 * on[1] + 0.1 * on[2];
+                double billedOff = off[0] + 1.25 * off[1] + 0.1 * off[2];
+                System.out.printf(Locale.ROOT, "%nPROMPT CACHING BENCHMARK (20 turns, persona %s, %s, token budget 8000)%n", version,
+                        MODEL);
+                System.out.printf(Locale.ROOT, "  caching off: input=%d cache_write=%d cache_read=%d billed-equivalent=%.0f%n", off[0],
+                        off[1], off[2], billedOff);
+                System.out.printf(Locale.ROOT, "  caching on : input=%d cache_write=%d cache_read=%d billed-equivalent=%.0f%n", on[0],
+                        on[1], on[2], billedOn);
+                System.out.printf(Locale.ROOT, "  ratio on/off = %.3f (goal <= 0.3)%n", billedOn / billedOff);
+                double lateOn = on[3] + 1.25 * on[4] + 0.1 * on[5];
+                double lateOff = off[3] + 1.25 * off[4] + 0.1 * off[5];
+                System.out.printf(Locale.ROOT, "  turns 11-20 only: ratio on/off = %.3f%n%n", lateOn / lateOff);
+            }
         } finally {
             vertx.close();
         }
     }
 
-    private static long[] replay(Vertx vertx, boolean caching) throws IOException {
+    private static long[] replay(Vertx vertx, String personaVersion, boolean caching) throws IOException {
         String persona;
-        try (InputStream in = PromptCachingBenchmark.class.getResourceAsStream("/persona/v1.txt")) {
+        try (InputStream in = PromptCachingBenchmark.class.getResourceAsStream("/persona/" + personaVersion + ".txt")) {
             persona = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         long[] totals = new long[6];
         try (FakeAnthropic fake = new FakeAnthropic(vertx)) {
             fake.always(fake.text(REPLY));
-            AnthropicClient client = new AnthropicClient(vertx, new AnthropicClient.Settings(fake.baseUrl(), "k", "claude-main", null,
+            AnthropicClient client = new AnthropicClient(vertx, new AnthropicClient.Settings(fake.baseUrl(), "k", MODEL, null,
                     512, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), caching));
             List<CompanionTurn.Turn> history = new ArrayList<>();
             for (String user : USER) {
@@ -91,7 +97,7 @@ class PromptCachingBenchmark {
                 PromptAssembler.Prompt p = PromptAssembler.assemble(persona, history, context, user, 8000);
                 CompanionTurn turn = new CompanionTurn(p.system(), p.history(), p.turnContext(), user, "anxiety", 0.55, List.of(),
                         "", 512);
-                List<ProviderEvent> events = client.stream(turn, "claude-main").collect().asList().await()
+                List<ProviderEvent> events = client.stream(turn, MODEL).collect().asList().await()
                         .atMost(Duration.ofSeconds(10));
                 ProviderEvent.Done d = (ProviderEvent.Done) events.get(events.size() - 1);
                 totals[0] += d.inputTokens();

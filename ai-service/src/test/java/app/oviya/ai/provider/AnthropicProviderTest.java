@@ -139,6 +139,28 @@ class AnthropicProviderTest {
     }
 
     @Test
+    void theFakeCachesLikeTheApiFiveMinutesFromLastUseAndPerModelMinimum() {
+        // ~1500 tokens of stable prefix: cacheable for Sonnet 4.5 (1024), not for Haiku 4.5 (4096).
+        CompanionTurn big = new CompanionTurn("You are Oviya. " + "Be kind. ".repeat(650), List.of(
+                new CompanionTurn.Turn("user", "hi"), new CompanionTurn.Turn("assistant", "hello")), null, "again", "neutral",
+                0, List.of(), "", 0);
+        java.util.function.Function<String, ProviderEvent.Done> call = model -> done(client.stream(big, model).collect().asList()
+                .await().atMost(Duration.ofSeconds(10)));
+        assertTrue(call.apply("claude-sonnet-4-5").cacheWriteTokens() > 1000);
+        fake.advanceClock(Duration.ofMinutes(4));
+        assertTrue(call.apply("claude-sonnet-4-5").cacheReadTokens() > 1000, "read within 5 minutes, which refreshes it");
+        fake.advanceClock(Duration.ofMinutes(4));
+        assertTrue(call.apply("claude-sonnet-4-5").cacheReadTokens() > 1000, "8 minutes after the write, 4 after the last read");
+        fake.advanceClock(Duration.ofMinutes(6));
+        ProviderEvent.Done expired = call.apply("claude-sonnet-4-5");
+        assertEquals(0, expired.cacheReadTokens(), "6 idle minutes: the entry expired");
+        assertTrue(expired.cacheWriteTokens() > 1000, "and is written again");
+
+        ProviderEvent.Done haiku = call.apply("claude-haiku-4-5-20251001");
+        assertEquals(0, haiku.cacheWriteTokens() + haiku.cacheReadTokens(), "below Haiku 4.5's 4096-token minimum nothing is cached");
+    }
+
+    @Test
     void overloadedErrorAfter200IsRetriedThenFallsBackToTheSmallerModel() {
         fake.then(fake.errorAfter200("overloaded_error"), fake.errorAfter200("overloaded_error"),
                 fake.errorAfter200("overloaded_error"), fake.text("Answer from the small model."));

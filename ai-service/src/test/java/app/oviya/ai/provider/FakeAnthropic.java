@@ -6,12 +6,14 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -20,8 +22,10 @@ import java.util.function.BiConsumer;
  * message_delta, message_stop; error events after a 200; JSON errors with retry-after and
  * anthropic-ratelimit-* headers). It also simulates prompt caching: the prefix up to each
  * {@code cache_control} breakpoint is remembered, and later requests that start with it (found from a
- * breakpoint or up to 20 blocks before one) are billed as cache reads, like the real API (minimum
- * cacheable prefix: 1024 tokens).
+ * breakpoint or up to 20 blocks before one) are billed as cache reads, like the real API: the minimum
+ * cacheable prefix depends on the model (1024 tokens for Sonnet 4.5/4, Opus 4.1/4; 2048 for Haiku 3.5/3;
+ * 4096 for Haiku 4.5 and Opus 4.5), and an entry lives 5 minutes from its last use (write or read).
+ * Tokens are estimated at 4 characters each.
  */
 public final class FakeAnthropic implements AutoCloseable {
 
@@ -30,13 +34,16 @@ public final class FakeAnthropic implements AutoCloseable {
     }
 
     static final int MIN_CACHEABLE_TOKENS = 1024;
+    static final Duration CACHE_TTL = Duration.ofMinutes(5);
 
     private final Vertx vertx;
     private final HttpServer server;
     private final List<JsonObject> bodies = new CopyOnWriteArrayList<>();
     private final List<HttpServerRequest> requests = new CopyOnWriteArrayList<>();
     private final List<Scenario> queue = new CopyOnWriteArrayList<>();
-    private final Set<String> cachedPrefixes = new HashSet<>();
+    /** Cached prefix → when it was last written or read (fake clock, ms). */
+    private final Map<String, Long> cachedPrefixes = new HashMap<>();
+    private final AtomicLong clockOffsetMs = new AtomicLong();
     private volatile Scenario fallbackScenario;
 
     public FakeAnthropic(Vertx vertx) {
@@ -81,6 +88,27 @@ public final class FakeAnthropic implements AutoCloseable {
 
     public List<HttpServerRequest> requests() {
         return requests;
+    }
+
+    /** Moves the fake's clock forward (cache TTL tests), instead of waiting. */
+    public void advanceClock(Duration d) {
+        clockOffsetMs.addAndGet(d.toMillis());
+    }
+
+    private long now() {
+        return System.currentTimeMillis() + clockOffsetMs.get();
+    }
+
+    /** Anthropic's minimum cacheable prompt length for a model (dated ids match their alias by prefix). */
+    static int minCacheableTokens(String model) {
+        String m = model == null ? "" : model;
+        if (m.startsWith("claude-haiku-4-5") || m.startsWith("claude-opus-4-5") || m.startsWith("claude-opus-4-6")) {
+            return 4096;
+        }
+        if (m.startsWith("claude-3-5-haiku") || m.startsWith("claude-3-haiku")) {
+            return 2048;
+        }
+        return MIN_CACHEABLE_TOKENS;
     }
 
     public void reset() {
@@ -263,24 +291,31 @@ public final class FakeAnthropic implements AutoCloseable {
         }
         long read = 0;
         long write = 0;
+        // Caches are per model, like the API's.
+        String model = body.getString("model", "");
+        int min = minCacheableTokens(model);
+        long now = now();
         synchronized (cachedPrefixes) {
+            cachedPrefixes.values().removeIf(lastUsed -> now - lastUsed >= CACHE_TTL.toMillis());
             // Like the API: each breakpoint also finds entries at the ~20 block boundaries before it.
             for (int bp : breakpoints) {
                 for (int k = bp; k >= Math.max(1, bp - 20); k--) {
-                    if (cachedPrefixes.contains(String.join("\u0000", parts.subList(0, k)))) {
+                    String prefix = model + "\u0001" + String.join("\u0000", parts.subList(0, k));
+                    if (cachedPrefixes.containsKey(prefix)) {
                         read = Math.max(read, prefixTokens[k]);
+                        cachedPrefixes.put(prefix, now); // a hit refreshes the entry's 5 minutes
                         break;
                     }
                 }
             }
             if (!breakpoints.isEmpty()) {
                 int last = breakpoints.get(breakpoints.size() - 1);
-                if (prefixTokens[last] >= MIN_CACHEABLE_TOKENS && prefixTokens[last] > read) {
+                if (prefixTokens[last] >= min && prefixTokens[last] > read) {
                     write = prefixTokens[last] - read;
                 }
                 for (int bp : breakpoints) {
-                    if (prefixTokens[bp] >= MIN_CACHEABLE_TOKENS) {
-                        cachedPrefixes.add(String.join("\u0000", parts.subList(0, bp)));
+                    if (prefixTokens[bp] >= min) {
+                        cachedPrefixes.put(model + "\u0001" + String.join("\u0000", parts.subList(0, bp)), now);
                     }
                 }
             }
