@@ -668,8 +668,13 @@ const realtime = {
     this.failures = 0;
     this.connect();
   },
+  // body[data-realtime]: connecting | open | off | unavailable (for styling and tests).
+  status(value) {
+    document.body.dataset.realtime = value;
+  },
   stop() {
     this.wanted = false;
+    this.status('off');
     clearTimeout(this.timer);
     if (this.socket) {
       const s = this.socket;
@@ -697,7 +702,8 @@ const realtime = {
       return;
     }
     this.socket = socket;
-    socket.onopen = () => { opened = true; this.failures = 0; };
+    this.status('connecting');
+    socket.onopen = () => { opened = true; this.failures = 0; this.status('open'); };
     socket.onmessage = (e) => {
       try { this.onFrame(JSON.parse(e.data)); } catch (ignored) { /* not a frame of ours */ }
     };
@@ -705,6 +711,7 @@ const realtime = {
     socket.onclose = (e) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.status('off');
       if (!this.wanted) return;
       if (e.code === 4001) {
         // The access token expired: reconnect with a fresh one.
@@ -712,7 +719,10 @@ const realtime = {
         return;
       }
       if (!opened) this.failures++;
-      if (this.failures >= 3) return; // not available here; the chat carries on over SSE
+      if (this.failures >= 3) {
+        this.status('unavailable'); // not offered here; the chat carries on over SSE
+        return;
+      }
       const delay = Math.min(30000, 1000 * Math.pow(2, this.failures)) + Math.random() * 500;
       this.timer = setTimeout(() => this.connect(), delay);
     };
@@ -762,6 +772,9 @@ const realtime = {
       case 'reply.delta':
         // This page's own reply arrives over SSE; the socket shows the other devices' replies.
         if (here && !mine && f.messageId) {
+          // A late piece of a reply this page already has in full (over SSE) changes nothing.
+          const known = $('messages').querySelector('.msg[data-id="' + cssId(f.messageId) + '"]');
+          if (known && known.dataset.status !== 'streaming') return;
           setTyping('');
           appendDelta(f.messageId, f.text || '');
           scrollToEnd();

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,6 +29,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -262,6 +264,40 @@ class WebChatIT {
 
     @Test
     @Order(6)
+    void aMessageFromAnotherDeviceAppearsLive() {
+        byId("close-memories").click();
+        String first = browser.getWindowHandle();
+        // The page says whether its socket is open, or that it gave up (three failed attempts).
+        String realtime = new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
+            Object v = browser.executeScript("return document.body.dataset.realtime;");
+            return "open".equals(v) || "unavailable".equals(v) ? (String) v : null;
+        });
+        boolean live = "open".equals(realtime);
+        // GET /v1/realtime is optional for the page: without it the chat works over SSE alone (the steps above).
+        Assumptions.assumeTrue(live, "GET /v1/realtime is not available; the page carried on without it");
+
+        // A second tab is a second device: its own sessionStorage, so its own login.
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(stack.gatewayUrl() + "/");
+        type("email", EMAIL);
+        type("password", PASSWORD);
+        byId("login").click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages .msg"), 2));
+        byId("content").sendKeys("Work was long today, but I am proud of myself", Keys.ENTER);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages .msg[data-status='complete']"), 4));
+        String reply = messages().get(3).findElement(By.cssSelector(".text")).getText();
+        browser.close();
+        browser.switchTo().window(first);
+
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages .msg[data-status='complete']"), 4));
+        List<WebElement> shown = messages();
+        assertTrue(shown.get(2).getText().contains("proud of myself"), shown.get(2).getText());
+        assertTrue(shown.get(3).getDomAttribute("class").contains("assistant"));
+        assertEquals(reply, shown.get(3).findElement(By.cssSelector(".text")).getText());
+    }
+
+    @Test
+    @Order(7)
     void loggingOutAndInAgainBringsTheConversationBack() {
         byId("logout").click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("auth-form")));
@@ -272,12 +308,13 @@ class WebChatIT {
         type("password", PASSWORD);
         byId("login").click();
 
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages .msg"), 2));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#messages .msg")));
+        assertTrue(messages().get(0).getText().contains("Priya moved to Berlin"));
         assertEquals("Berlin", browser.findElement(By.cssSelector("#conversations li.active .open")).getText());
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void thePageRanWithoutScriptErrors() {
         // The realtime endpoint may be missing (404 on upgrade): that is a failed request in the
         // console, never an uncaught error in the page.
