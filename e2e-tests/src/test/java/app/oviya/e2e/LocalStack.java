@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * The five packaged services as separate JVM processes on random ports, with their own
  * *_e2e databases and a throw-away signing key: the same shape as `./oviya up`.
+ * Public (with {@link #withEnv}) for the benchmarks in {@code app.oviya.e2e.bench}.
  */
-final class LocalStack implements AutoCloseable {
+public final class LocalStack implements AutoCloseable {
 
     static final List<String> SERVICES = List.of("memory-service", "ai-service", "auth-service", "chat-service", "api-gateway");
 
@@ -28,21 +29,28 @@ final class LocalStack implements AutoCloseable {
     private final Path logs;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Map<String, String>> extraEnv = new LinkedHashMap<>();
 
-    LocalStack(Path root) {
+    public LocalStack(Path root) {
         this.root = root;
         this.logs = root.resolve("e2e-tests/target/e2e-logs");
     }
 
-    int port(String service) {
+    /** An environment variable for one service, applied after (so over) the defaults above; call before start(). */
+    public LocalStack withEnv(String service, String name, String value) {
+        extraEnv.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(name, value);
+        return this;
+    }
+
+    public int port(String service) {
         return ports.get(service);
     }
 
-    String gatewayUrl() {
+    public String gatewayUrl() {
         return "http://localhost:" + port("api-gateway");
     }
 
-    LocalStack start() throws IOException, InterruptedException {
+    public LocalStack start() throws IOException, InterruptedException {
         Files.createDirectories(logs);
         Path key = writeSigningKey();
         for (String s : SERVICES) {
@@ -73,6 +81,7 @@ final class LocalStack implements AutoCloseable {
             // The offline provider, whatever the developer's shell says.
             env.remove("ANTHROPIC_API_KEY");
             env.put("OVIYA_AI_PROVIDER", "offline");
+            env.putAll(extraEnv.getOrDefault(s, Map.of()));
             processes.add(pb.start());
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
