@@ -127,6 +127,8 @@ drop_replica() { # VERSION NAME
   replica_is_ours "$1" "$2" || die "refusing to drop $1/$2: it is not the oviya replica of $PG_VERSION/$PG_CLUSTER"
   need_root "Rebuilding the local streaming replica"
   (cd / && pg_dropcluster "$1" "$2" --stop) >>"$OVIYA_APT_LOG" 2>&1 || die "pg_dropcluster $1 $2 failed"
+  # pg_dropcluster leaves the files it did not create (the marker, our conf.d file) behind.
+  rm -rf "/etc/postgresql/$1/$2"
 }
 
 # Makes (or checks, starts, repairs) the local replica and sets DB_REPLICA_HOST/PORT for the

@@ -11,6 +11,7 @@ plus, where noted:
   callers    components allowed to call this service
   callees    list of (dict "component" NAME "port" PORT) this service calls
   database, redis   whether the service talks to PostgreSQL / Redis
+  extraDatabasePorts   more PostgreSQL ports to allow (e.g. a read replica's), same peers
   internetEgress    the service's internetEgress values, if it has any
 */}}
 
@@ -338,6 +339,9 @@ spec:
         {{- toYaml $root.Values.database.egressTo | nindent 8 }}
       ports:
         - {port: {{ $root.Values.database.port }}, protocol: TCP}
+        {{- range .extraDatabasePorts }}
+        - {port: {{ . }}, protocol: TCP}
+        {{- end }}
     {{- end }}
     {{- if and .redis $root.Values.redis.egressTo }}
     - to:
