@@ -182,16 +182,8 @@ public class ConversationResource {
 
     OutboundSseEvent toSse(Sse sse, ChatEvent e) {
         OutboundSseEvent.Builder b = sse.newEventBuilder().id(Long.toString(e.getSeq()));
-        return switch (e.getEventCase()) {
-            case MESSAGE_CREATED -> b.name("message.created").data(json(new Json.MessageEventJson(Json.message(e.getMessageCreated())))).build();
-            case REPLY_DELTA -> b.name("reply.delta").data(json(new Json.DeltaJson(e.getReplyDelta().getMessageId(), e.getReplyDelta().getText()))).build();
-            case REPLY_COMPLETED -> b.name("reply.completed").data(json(new Json.MessageEventJson(Json.message(e.getReplyCompleted())))).build();
-            case ERROR -> {
-                ErrorCode code = ErrorCode.fromCode(e.getError().getCode());
-                yield b.name("error").data(json(Problems.body(code == null ? ErrorCode.UNAVAILABLE : code, e.getError().getDetail()))).build();
-            }
-            default -> b.name("unknown").data("{}").build();
-        };
+        String name = ChatEvents.name(e);
+        return name == null ? b.name("unknown").data("{}").build() : b.name(name).data(json(ChatEvents.body(e))).build();
     }
 
     OutboundSseEvent errorEvent(Sse sse, Throwable t) {
