@@ -38,6 +38,11 @@ public class ReadRouter {
 
     private static final Logger LOG = Logger.getLogger(ReadRouter.class);
     static final String WRITE_MARK_PREFIX = "oviya:chat:rw:";
+    /**
+     * Where the primary has written WAL up to: past the commit of the write just made, because
+     * commits are synchronous (synchronous_commit=on, the default; with it off a commit could
+     * still sit in the WAL buffers).
+     */
     private static final String CURRENT_LSN = "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint";
     private static final String REPLAYED = "SELECT coalesce((pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::bigint, -1) >= $1";
     /** Keeps the highest position, so two writes finishing out of order never lower the mark. */
