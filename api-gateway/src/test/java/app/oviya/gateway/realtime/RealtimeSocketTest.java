@@ -362,6 +362,14 @@ class RealtimeSocketTest {
         assertEquals(0.0, metric("oviya_realtime_connections"), "closed sockets are no longer counted");
     }
 
+    @Test
+    void theOpenApiDocumentDescribesTheSocket() {
+        String doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+        JsonObject realtime = new JsonObject(doc).getJsonObject("paths").getJsonObject("/v1/realtime");
+        assertTrue(realtime != null && realtime.getJsonObject("get").getJsonObject("responses").containsKey("101"), doc);
+        assertTrue(new JsonObject(doc).getJsonObject("paths").size() > 1, "merged with the REST resources");
+    }
+
     static double metric(String name) {
         String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(body);
