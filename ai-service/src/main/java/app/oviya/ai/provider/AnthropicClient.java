@@ -62,9 +62,23 @@ public final class AnthropicClient implements ModelClient {
 
     /** The request body; public so benchmarks and tests can inspect exactly what is sent. */
     public static JsonObject body(CompanionTurn turn, String model, int maxTokens, boolean caching) {
-        JsonObject system = new JsonObject().put("type", "text").put("text", turn.systemPrompt());
-        if (caching) {
-            system.put("cache_control", ephemeral());
+        String prompt = turn.systemPrompt();
+        int shared = Math.max(0, Math.min(turn.sharedSystemChars(), prompt.length()));
+        JsonArray systemBlocks = new JsonArray();
+        if (shared > 0 && shared < prompt.length() && !prompt.substring(shared).isBlank()) {
+            // The persona, the same for everyone, is its own cached block: one cache entry shared by all
+            // conversations; the per-user rest (name, custom style) follows it.
+            JsonObject persona = new JsonObject().put("type", "text").put("text", prompt.substring(0, shared));
+            if (caching) {
+                persona.put("cache_control", ephemeral());
+            }
+            systemBlocks.add(persona).add(new JsonObject().put("type", "text").put("text", prompt.substring(shared)));
+        } else {
+            JsonObject system = new JsonObject().put("type", "text").put("text", prompt);
+            if (caching) {
+                system.put("cache_control", ephemeral());
+            }
+            systemBlocks.add(system);
         }
         JsonArray messages = new JsonArray();
         for (int i = 0; i < turn.history().size(); i++) {
@@ -86,7 +100,7 @@ public final class AnthropicClient implements ModelClient {
                 .put("model", model)
                 .put("max_tokens", turn.maxTokens() > 0 ? turn.maxTokens() : maxTokens)
                 .put("stream", true)
-                .put("system", new JsonArray().add(system))
+                .put("system", systemBlocks)
                 .put("messages", messages);
     }
 

@@ -86,7 +86,8 @@ public class CompanionAgent {
         PromptAssembler.Prompt prompt = PromptAssembler.assemble(persona.system(customPersona, request.getDisplayName()),
                 history(request.getContextList()), turnContext(emotion, memories, highRisk), text, config.promptTokenBudget());
         CompanionTurn turn = new CompanionTurn(prompt.system(), prompt.history(), prompt.turnContext(), text,
-                emotion.label(), emotion.intensity(), memories, request.getDisplayName(), config.maxTokens());
+                emotion.label(), emotion.intensity(), memories, request.getDisplayName(), config.maxTokens(),
+                prompt.system().startsWith(persona.text()) ? persona.text().length() : prompt.system().length());
         AtomicReference<String> answeredBy = new AtomicReference<>(provider.name());
         AtomicReference<Boolean> answeredOffline = new AtomicReference<>(provider.offline());
         AdmissionController admission = providers.admission();

@@ -139,6 +139,27 @@ class AnthropicProviderTest {
     }
 
     @Test
+    void thePersonaIsOneCachedBlockSharedByEveryConversationAndThePersonalRestFollowsIt() {
+        String persona = "You are Oviya. " + "Listen first and be kind. ".repeat(260);
+        java.util.function.Function<String, CompanionTurn> firstTurnOf = name -> {
+            String system = persona + "\n\nThe person's name is " + name + ".";
+            return new CompanionTurn(system, List.of(), "<turn_context>neutral</turn_context>", "hi, it's my first time here",
+                    "neutral", 0.2, List.of(), name, 0, persona.length());
+        };
+        ProviderEvent.Done asha = done(provider.stream(firstTurnOf.apply("Asha")).collect().asList().await().atMost(Duration.ofSeconds(10)));
+        ProviderEvent.Done ben = done(provider.stream(firstTurnOf.apply("Ben")).collect().asList().await().atMost(Duration.ofSeconds(10)));
+        assertTrue(asha.cacheWriteTokens() > 1000, "the first conversation writes the persona: " + asha);
+        assertTrue(ben.cacheReadTokens() > 1000, "another user's first turn reads it: " + ben);
+
+        JsonArray system = fake.bodies().get(1).getJsonArray("system");
+        assertEquals(2, system.size());
+        assertEquals(persona, system.getJsonObject(0).getString("text"));
+        assertTrue(system.getJsonObject(0).containsKey("cache_control"));
+        assertEquals("\n\nThe person's name is Ben.", system.getJsonObject(1).getString("text"));
+        assertFalse(system.getJsonObject(1).containsKey("cache_control"));
+    }
+
+    @Test
     void theFakeCachesLikeTheApiFiveMinutesFromLastUseAndPerModelMinimum() {
         // ~1500 tokens of stable prefix: cacheable for Sonnet 4.5 (1024), not for Haiku 4.5 (4096).
         CompanionTurn big = new CompanionTurn("You are Oviya. " + "Be kind. ".repeat(650), List.of(

@@ -31,6 +31,25 @@ class ResponseCacheTest {
     }
 
     @Test
+    void openerVariantsShareOneKeyAndPersonalShortMessagesAreNeverCached() {
+        for (String hi : new String[] {"Hiii 😊", "HEY OVIYA!!", "hello there", "Heyyy", "hellooo :)", "hi oviya", "Hiya!"}) {
+            assertEquals("hi", ResponseCache.cacheableText(hi, false, false, false, false, false), hi);
+        }
+        assertEquals("good morning", ResponseCache.cacheableText("goood morninggg ☀️", false, false, false, false, false));
+        assertEquals("good morning", ResponseCache.cacheableText("gm", false, false, false, false, false));
+        assertEquals("good night", ResponseCache.cacheableText("Good night Oviya", false, false, false, false, false),
+                "night is not morning");
+        assertEquals("hi how are you", ResponseCache.cacheableText("hey, how r u?", false, false, false, false, false));
+        assertEquals("how are you", ResponseCache.cacheableText("How are you doing today?", false, false, false, false, false));
+        assertEquals("whats up", ResponseCache.cacheableText("what's up", false, false, false, false, false));
+        for (String personal : new String[] {"my dog died", "I got fired", "hi, my exam is tomorrow", "help", "I can't sleep",
+                "hi mum", "god"}) {
+            assertNull(ResponseCache.cacheableText(personal, false, false, false, false, false), personal);
+        }
+        assertNull(ResponseCache.cacheableText("Hiii 😊", false, true, false, false, false), "memories still make it uncacheable");
+    }
+
+    @Test
     void aStoredReplyIsServedAndCountedAsAHit() {
         ResponseCache cache = new ResponseCache(redis, "test-reply-" + UUID.randomUUID(), Duration.ofMinutes(1), null);
         String key = cache.key("hi", "neutral", "v1", "anthropic", "claude");
