@@ -683,6 +683,16 @@ const realtime = {
       try { s.close(1000); } catch (ignored) { /* already closed */ }
     }
   },
+  restart() {
+    if (!this.wanted) return;
+    const old = this.socket;
+    this.socket = null;
+    if (old) {
+      old.onclose = null;
+      try { old.close(1000); } catch (ignored) { /* already closed */ }
+    }
+    this.connect();
+  },
   reconnectSoon() {
     if (this.wanted && this.socket === null && this.failures >= 3) {
       this.failures = 0;
@@ -692,6 +702,10 @@ const realtime = {
   connect() {
     if (!this.wanted || !session.access || !('WebSocket' in window)) return;
     clearTimeout(this.timer);
+    if (session.refresh && Date.now() > session.expiresAt - 30000) {
+      refreshTokens().then(() => this.connect(), () => {});
+      return;
+    }
     const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/v1/realtime';
     let opened = false;
     let socket;
@@ -779,6 +793,10 @@ const realtime = {
           appendDelta(f.messageId, f.text || '');
           scrollToEnd();
         }
+        return;
+      case 'session.expiring':
+        // The server closes the socket (4001) when the access token expires: move to a fresh one first.
+        refreshTokens().then(() => this.restart(), () => {});
         return;
       case 'error':
         if (f.detail) console.info('realtime:', f.code, f.detail);
