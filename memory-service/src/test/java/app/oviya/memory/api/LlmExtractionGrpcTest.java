@@ -3,15 +3,19 @@ package app.oviya.memory.api;
 import static app.oviya.memory.client.FakeModelServer.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.oviya.common.testing.GrpcTestSupport;
+import app.oviya.memory.client.FakeEmbeddingServer;
 import app.oviya.memory.client.FakeModelServer;
 import app.oviya.memory.v1.ExtractFromTurnRequest;
 import app.oviya.memory.v1.ListRequest;
 import app.oviya.memory.v1.Memory;
 import app.oviya.memory.v1.MemoryServiceGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -49,34 +53,41 @@ class LlmExtractionGrpcTest {
     public static class Llm implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("oviya.extraction.mode", "llm",
-                    "oviya.extraction.provider", "anthropic",
-                    "oviya.extraction.anthropic.api-key", "sk-ant-test",
-                    "oviya.extraction.timeout", "500ms",
-                    "oviya.extraction.budget", "4s",
-                    "oviya.extraction.max-retries", "2",
-                    "oviya.extraction.retry-backoff", "20ms",
-                    "oviya.extraction.max-retry-after", "2s",
-                    "oviya.extraction.circuit-breaker.request-volume", "1000");
+            // Hosted embeddings from the fake server: the in-process model's native tokenizer can only be
+            // loaded by one Quarkus application per test JVM, and MemoryGrpcServiceTest needs it.
+            return Map.ofEntries(Map.entry("oviya.embedding.provider", "openai"),
+                    Map.entry("oviya.embedding.api-key", "sk-test"),
+                    Map.entry("oviya.extraction.mode", "llm"),
+                    Map.entry("oviya.extraction.provider", "anthropic"),
+                    Map.entry("oviya.extraction.anthropic.api-key", "sk-ant-test"),
+                    Map.entry("oviya.extraction.timeout", "1500ms"),
+                    Map.entry("oviya.extraction.budget", "8s"),
+                    Map.entry("oviya.extraction.max-retries", "2"),
+                    Map.entry("oviya.extraction.retry-backoff", "20ms"),
+                    Map.entry("oviya.extraction.max-retry-after", "2s"),
+                    Map.entry("oviya.extraction.circuit-breaker.request-volume", "1000"));
         }
     }
 
     public static class FakeAnthropic implements QuarkusTestResourceLifecycleManager {
         static FakeModelServer server;
+        static FakeEmbeddingServer embeddings;
 
         @Override
         public Map<String, String> start() {
             try {
                 server = new FakeModelServer();
+                embeddings = new FakeEmbeddingServer(384);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
-            return Map.of("oviya.extraction.anthropic.base-url", server.baseUrl());
+            return Map.of("oviya.extraction.anthropic.base-url", server.baseUrl(), "oviya.embedding.base-url", embeddings.baseUrl());
         }
 
         @Override
         public void stop() {
             server.close();
+            embeddings.close();
         }
     }
 
@@ -244,7 +255,7 @@ class LlmExtractionGrpcTest {
     void aProviderThatNeverAnswersInTimeFallsBackToTheRules() {
         String user = UUID.randomUUID().toString();
         double before = count("oviya.memory.extraction.fallbacks", "reason", "timeout");
-        FakeModelServer.Reply slow = toolUse(memory("User is from Kerala", "fact", 0.7, "none", "origin", null)).slow(2000);
+        FakeModelServer.Reply slow = toolUse(memory("User is from Kerala", "fact", 0.7, "none", "origin", null)).slow(4000);
         fake.script(slow, slow, slow);
 
         List<Memory> stored = extract(user, "I'm originally from Kerala");
@@ -252,6 +263,17 @@ class LlmExtractionGrpcTest {
         assertEquals(List.of("User is from Kerala"), stored.stream().map(Memory::getContent).toList(), "the rules extracted the turn");
         assertEquals(3, fake.received().size(), "one attempt and two retries, each timed out");
         assertEquals(before + 1, count("oviya.memory.extraction.fallbacks", "reason", "timeout"));
+    }
+
+    @Test
+    void badInputIsRefusedBeforeTheModelIsAsked() {
+        String user = UUID.randomUUID().toString();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> memory.extractFromTurn(ExtractFromTurnRequest.newBuilder()
+                .setUserId(user).setUserText("I live in Rome").setSentAt("last Tuesday").build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, GrpcTestSupport.statusCode(e));
+        assertEquals("validation_failed", GrpcTestSupport.errorCode(e));
+        assertTrue(fake.received().isEmpty(), "no model call for a turn that is refused");
+        assertTrue(current(user).isEmpty());
     }
 
     @Test
