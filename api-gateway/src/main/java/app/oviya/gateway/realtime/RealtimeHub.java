@@ -2,6 +2,7 @@ package app.oviya.gateway.realtime;
 
 import app.oviya.chat.v1.ChatEvent;
 import app.oviya.gateway.config.RealtimeConfig;
+import app.oviya.gateway.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -125,7 +126,7 @@ public class RealtimeHub {
     }
 
     /** A socket opened: closes it at its token's exp, and subscribes the user's channel on their first socket here. */
-    Session open(Peer peer, app.oviya.gateway.security.Caller caller) {
+    Session open(Peer peer, Caller caller) {
         Session s = new Session(peer, caller, config.ownedConversationsRemembered());
         sessions.put(s.id(), s);
         long expiresAtMs = caller.expiresAtEpochSecond() * 1000;

@@ -1,5 +1,6 @@
 package app.oviya.gateway.realtime;
 
+import app.oviya.common.error.ErrorCode;
 import app.oviya.common.error.ServiceException;
 import app.oviya.gateway.client.ChatClient;
 import app.oviya.gateway.config.RealtimeConfig;
@@ -71,6 +72,11 @@ public class RealtimeSocket {
         session.seen();
         if (text.length() > maxFrameBytes || text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes) {
             session.close(CloseCodes.TOO_BIG, "frame larger than " + maxFrameBytes + " bytes");
+            return Uni.createFrom().voidItem();
+        }
+        if (!session.allowFrame()) {
+            session.send(hub.frames().error(ErrorCode.RATE_LIMITED, "too many frames; at most "
+                    + (int) Session.FRAMES_PER_SECOND + " a second"));
             return Uni.createFrom().voidItem();
         }
         TypingFrame typing;

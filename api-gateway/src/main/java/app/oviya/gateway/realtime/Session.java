@@ -10,12 +10,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /** One open socket of one user: where its frames go, and what it has been told so far. */
 final class Session {
 
+    static final int FRAME_BURST = 20;
+    static final double FRAMES_PER_SECOND = 10;
+
     private final Peer peer;
     private final Caller caller;
     /** Conversations this socket was told "assistant typing start" for, and not yet "stop". */
     private final Set<String> assistantTyping = ConcurrentHashMap.newKeySet();
     private final Map<String, Boolean> owned;
     private volatile long lastSeenNanos = System.nanoTime();
+    // Client frames: a token bucket, so one socket cannot flood Redis (and every replica) with typing.
+    private double frameTokens = FRAME_BURST;
+    private long frameRefillNanos = System.nanoTime();
     volatile long expiryTimer = -1;
     volatile long noticeTimer = -1;
 
@@ -57,6 +63,18 @@ final class Session {
 
     long lastSeenNanos() {
         return lastSeenNanos;
+    }
+
+    /** Whether one more client frame is allowed now: {@link #FRAME_BURST} at once, then {@link #FRAMES_PER_SECOND}. */
+    synchronized boolean allowFrame() {
+        long now = System.nanoTime();
+        frameTokens = Math.min(FRAME_BURST, frameTokens + (now - frameRefillNanos) / 1e9 * FRAMES_PER_SECOND);
+        frameRefillNanos = now;
+        if (frameTokens < 1) {
+            return false;
+        }
+        frameTokens -= 1;
+        return true;
     }
 
     synchronized boolean owns(String conversationId) {

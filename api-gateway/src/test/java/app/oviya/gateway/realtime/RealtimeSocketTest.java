@@ -155,13 +155,16 @@ class RealtimeSocketTest {
     void aTokenInTheSubprotocolOrTheQueryOpensTheSocket() {
         String user = user();
         try (TestSocket viaProtocol = TestSocket.withSubprotocol(vertx, base, token(user));
-                TestSocket viaQuery = TestSocket.withQuery(vertx, base, token(user))) {
-            opened(2);
+                TestSocket viaQuery = TestSocket.withQuery(vertx, base, token(user));
+                TestSocket viaHeader = TestSocket.open(vertx, TestSocket.options(base, "/v1/realtime")
+                        .addHeader("Authorization", "Bearer " + token(user)))) {
+            opened(3);
             assertEquals(RealtimeUpgradeCheck.SUBPROTOCOL, viaProtocol.ws.subProtocol(), "the server selects oviya.v1");
             String c = RealtimeFakes.conversationOf(user);
             marker(user, c);
             assertMarker(viaProtocol);
             assertMarker(viaQuery);
+            assertMarker(viaHeader);
         }
     }
 
@@ -318,6 +321,24 @@ class RealtimeSocketTest {
             laptop.assertNoFrameWithin(QUIET);
             phone.send("{\"type\":\"typing\",\"conversationId\":\"" + c + "\",\"state\":\"start\"}");
             assertEquals("start", laptop.next("typing").getString("state"), "the socket still works");
+        }
+    }
+
+    @Test
+    void aFloodOfFramesIsRateLimitedPerSocket() {
+        String alice = user();
+        String c = RealtimeFakes.conversationOf(alice);
+        try (TestSocket phone = TestSocket.withSubprotocol(vertx, base, token(alice));
+                TestSocket laptop = TestSocket.withQuery(vertx, base, token(alice))) {
+            opened(2);
+            int sent = 100;
+            for (int i = 0; i < sent; i++) {
+                phone.send("{\"type\":\"typing\",\"conversationId\":\"" + c + "\",\"state\":\"start\"}");
+            }
+            JsonObject error = phone.next("error");
+            assertEquals("rate_limited", error.getString("code"));
+            assertEquals(429, error.getInteger("status"));
+            assertFalse(phone.ws.isClosed(), "refused frames do not close the socket");
         }
     }
 

@@ -24,14 +24,14 @@ final class TestSocket implements AutoCloseable {
 
     final WebSocket ws;
     private final WebSocketClient client;
-    private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-    final CompletableFuture<Short> closeStatus = new CompletableFuture<>();
+    private final LinkedBlockingQueue<JsonObject> frames;
+    final CompletableFuture<Short> closeStatus;
 
-    private TestSocket(WebSocketClient client, WebSocket ws) {
+    private TestSocket(WebSocketClient client, WebSocket ws, LinkedBlockingQueue<JsonObject> frames, CompletableFuture<Short> closeStatus) {
         this.client = client;
         this.ws = ws;
-        ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
-        ws.closeHandler(v -> closeStatus.complete(ws.closeStatusCode()));
+        this.frames = frames;
+        this.closeStatus = closeStatus;
     }
 
     static WebSocketConnectOptions options(URL base, String uri) {
@@ -40,9 +40,17 @@ final class TestSocket implements AutoCloseable {
 
     static TestSocket open(Vertx vertx, WebSocketConnectOptions options) {
         WebSocketClient client = vertx.createWebSocketClient();
+        LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        CompletableFuture<Short> closeStatus = new CompletableFuture<>();
         try {
-            WebSocket ws = client.connect(options).toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            return new TestSocket(client, ws);
+            // Handlers are set in the connect callback, on the event loop, before any frame can be read:
+            // the server may send one (session.expiring) as soon as it is open.
+            WebSocket ws = client.connect(options).map(w -> {
+                w.textMessageHandler(t -> frames.add(new JsonObject(t)));
+                w.closeHandler(v -> closeStatus.complete(w.closeStatusCode()));
+                return w;
+            }).toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return new TestSocket(client, ws, frames, closeStatus);
         } catch (Exception e) {
             client.close();
             throw new IllegalStateException("no upgrade: " + e, e);
