@@ -19,8 +19,10 @@ import jakarta.annotation.PreDestroy;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -59,6 +61,8 @@ public class RealtimeHub {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
     private final long deadPeerSweep;
+    private final MeterRegistry registry;
+    private final List<Gauge> gauges;
 
     // The subscription; guarded by this.
     private RedisConnection subscription;
@@ -73,16 +77,18 @@ public class RealtimeHub {
         this.config = config;
         this.mapper = mapper;
         this.frames = new Frames(mapper);
-        Gauge.builder("oviya.realtime.connections", sessions, Map::size)
-                .description("Open realtime WebSockets on this gateway instance").register(registry);
-        Gauge.builder("oviya.realtime.subscribed", this, h -> h.subscribed() ? 1 : 0)
-                .description("1 while this instance's Redis subscription for realtime events is up").register(registry);
+        this.registry = registry;
+        this.gauges = List.of(
+                Gauge.builder("oviya.realtime.connections", sessions, Map::size)
+                        .description("Open realtime WebSockets on this gateway instance").register(registry),
+                Gauge.builder("oviya.realtime.subscribed", this, h -> h.subscribed() ? 1 : 0)
+                        .description("1 while this instance's Redis subscription for realtime events is up").register(registry));
         long sweepMs = Math.max(100, config.deadPeerTimeout().toMillis() / 4);
         this.deadPeerSweep = vertx.setPeriodic(sweepMs, id -> closeDeadPeers());
     }
 
     /** Before Quarkus closes the Redis client and the HTTP server: tell clients to reconnect elsewhere. */
-    void onShutdown(@Observes ShutdownEvent event) {
+    void onShutdown(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownEvent event) {
         stop();
         for (Session s : sessions.values()) {
             s.close(CloseCodes.GOING_AWAY, "server shutting down; please reconnect");
@@ -95,6 +101,8 @@ public class RealtimeHub {
             return;
         }
         stopped = true;
+        // The gauges hold this instance: a registry that outlives it (tests restart the app) must not keep them.
+        gauges.forEach(registry::remove);
         vertx.cancelTimer(deadPeerSweep);
         if (retryTimer != -1) {
             vertx.cancelTimer(retryTimer);
