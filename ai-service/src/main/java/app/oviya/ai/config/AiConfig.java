@@ -117,6 +117,25 @@ public interface AiConfig {
         /** Crisis resources per ISO country code (lower case keys), e.g. oviya.ai.crisis.resources.gb=... */
         @WithDefault("")
         Map<String, String> resources();
+
+        /** The embedding check in addition to the phrase list (SemanticCrisisDetector). */
+        Semantic semantic();
+
+        interface Semantic {
+            @WithDefault("true")
+            boolean enabled();
+
+            /**
+             * Minimum cosine similarity to the closest crisis prototype. Default picked on crisis/dev.tsv by the
+             * best F2 (recall weighs more: a missed crisis costs more than helpline numbers shown once too often).
+             */
+            @WithDefault("0.45")
+            double threshold();
+
+            /** How much closer to a crisis prototype than to any benign one. */
+            @WithDefault("0.0")
+            double margin();
+        }
     }
 
     interface Anthropic {

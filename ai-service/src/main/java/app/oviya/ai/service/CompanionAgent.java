@@ -42,9 +42,11 @@ public class CompanionAgent {
     private final OfflineProvider offline;
     private final UsageLedger ledger;
     private final AiConfig config;
+    private final SemanticCrisisDetector semanticCrisis;
 
-    public CompanionAgent(EmotionClassifier emotions, CrisisDetector crisis, Persona persona, ProviderSelector providers,
-            OfflineProvider offline, UsageLedger ledger, AiConfig config) {
+    public CompanionAgent(EmotionClassifier emotions, CrisisDetector crisis, SemanticCrisisDetector semanticCrisis, Persona persona,
+            ProviderSelector providers, OfflineProvider offline, UsageLedger ledger, AiConfig config) {
+        this.semanticCrisis = semanticCrisis;
         this.offline = offline;
         this.emotions = emotions;
         this.crisis = crisis;
@@ -69,14 +71,18 @@ public class CompanionAgent {
         String customPersona = customPersona(request);
         String country = request.getCountry().isBlank() ? config.crisis().defaultCountry() : request.getCountry().strip();
 
-        boolean highRisk = crisis.assess(text) == CrisisDetector.Risk.HIGH;
-        if (highRisk) {
-            // Audited without the message text.
-            AUDIT.warnf("crisis risk=high user=%s conversation=%s country=%s", userId, conversationId, country);
-        }
-        // The embedding model is CPU work: off the event loop, then the turn continues.
-        return emotions.detectAsync(text).onItem().transformToMulti(emotion ->
-                turn(request, text, userId, conversationId, customPersona, country, emotion, highRisk));
+        boolean phraseRisk = crisis.assess(text) == CrisisDetector.Risk.HIGH;
+        // The embedding model is CPU work: off the event loop, then the turn continues. One embedding serves
+        // the emotion and the semantic crisis check (beyond the phrase list).
+        return emotions.analyseAsync(text).onItem().transformToMulti(analysis -> {
+            boolean highRisk = phraseRisk || semanticCrisis.highRisk(analysis.vector());
+            if (highRisk) {
+                // Audited without the message text.
+                AUDIT.warnf("crisis risk=high source=%s user=%s conversation=%s country=%s", phraseRisk ? "phrases" : "semantic",
+                        userId, conversationId, country);
+            }
+            return turn(request, text, userId, conversationId, customPersona, country, analysis.emotion(), highRisk);
+        });
     }
 
     private Multi<GenerateEvent> turn(GenerateRequest request, String text, UUID userId, UUID conversationId,

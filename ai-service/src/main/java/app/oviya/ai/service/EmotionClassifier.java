@@ -98,19 +98,46 @@ public class EmotionClassifier {
         return Offload.toWorker(() -> detect(text), workers);
     }
 
+    /** The emotion and the message's embedding (null when the model is unavailable), computed once. */
+    public record Analysis(EmotionDetector.Emotion emotion, float[] vector) {
+    }
+
+    /** Emotion and embedding off the event loop; the embedding also serves the semantic crisis check. */
+    public Uni<Analysis> analyseAsync(String text) {
+        return Offload.toWorker(() -> analyse(text), workers);
+    }
+
+    Analysis analyse(String text) {
+        if (text == null || text.isBlank()) {
+            return new Analysis(EmotionDetector.Emotion.NEUTRAL, null);
+        }
+        float[] v = embedding(text);
+        return new Analysis(detect(text, v), v);
+    }
+
+    /** The normalised sentence embedding, or null when the model is unavailable or fails. */
+    public float[] embedding(String text) {
+        if (model == null || text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return embed(text);
+        } catch (RuntimeException e) {
+            LOG.warnf("sentence embedding failed: %s", e.toString());
+            return null;
+        }
+    }
+
     public EmotionDetector.Emotion detect(String text) {
         if (text == null || text.isBlank()) {
             return EmotionDetector.Emotion.NEUTRAL;
         }
+        return detect(text, embedding(text));
+    }
+
+    private EmotionDetector.Emotion detect(String text, float[] v) {
         EmotionDetector.Emotion cue = lexicon.detect(text);
-        if (model == null) {
-            return cue;
-        }
-        float[] v;
-        try {
-            v = embed(text);
-        } catch (RuntimeException e) {
-            LOG.warnf("emotion embedding failed, using the lexicon: %s", e.toString());
+        if (v == null) {
             return cue;
         }
         String best = "neutral";

@@ -161,6 +161,15 @@ class AiGrpcServiceTest {
                 "a delta carries the crisis resources");
     }
 
+    @Test
+    void anIndirectCrisisTheStaticPhrasesMissIsCaughtByMeaningAndGetsResources() {
+        String message = "It would be easier if I just didn't exist.";
+        assertFalse(app.oviya.common.safety.CrisisSignals.highRisk(message), "not in the phrase list");
+        Completed done = completed(generate(request(UUID.randomUUID().toString(), message).setCountry("GB").build()));
+        assertEquals("crisis_resources", done.getSafety().getKind());
+        assertTrue(done.getSafety().getMessage().contains("116 123"), done.getSafety().getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"this exam is killing me", "I could kill for a coffee", "my phone died"})
     void everydayFiguresOfSpeechAreNotCrises(String message) {
