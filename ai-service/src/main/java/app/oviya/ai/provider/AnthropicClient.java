@@ -1,5 +1,6 @@
 package app.oviya.ai.provider;
 
+import app.oviya.common.http.RetryAfter;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Vertx;
@@ -139,31 +140,13 @@ public final class AnthropicClient implements ModelClient {
         } catch (RuntimeException notJson) {
             // Proxies in front of the API answer HTML; the status says enough.
         }
-        Duration retryAfter = retryAfter(response.getHeader("retry-after"));
+        Duration retryAfter = RetryAfter.parse(response.getHeader("retry-after"));
         if (response.statusCode() == 429) {
             LOG.warnf("Anthropic rate limited: requests remaining=%s tokens remaining=%s retry-after=%s",
                     response.getHeader("anthropic-ratelimit-requests-remaining"),
                     response.getHeader("anthropic-ratelimit-tokens-remaining"), retryAfter);
         }
         return new ProviderException(ProviderException.Kind.HTTP, response.statusCode(), type, message, retryAfter, null);
-    }
-
-    static Duration retryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofMillis((long) (Double.parseDouble(header.trim()) * 1000));
-        } catch (NumberFormatException httpDate) {
-            try {
-                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(header.trim(),
-                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException unparseable) {
-                return null;
-            }
-        }
     }
 
     /** One reply's parsing state; the exchange owns the connection and the ending. */

@@ -1,5 +1,6 @@
 package app.oviya.ai.provider;
 
+import app.oviya.common.http.RetryAfter;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Vertx;
@@ -104,7 +105,7 @@ public final class OpenAiClient implements ModelClient {
         } else if (status == 503 || status == 529) {
             type = "overloaded_error";
         }
-        return new ProviderException(ProviderException.Kind.HTTP, status, type, message, AnthropicClient.retryAfter(retryAfter),
+        return new ProviderException(ProviderException.Kind.HTTP, status, type, message, RetryAfter.parse(retryAfter),
                 null);
     }
 

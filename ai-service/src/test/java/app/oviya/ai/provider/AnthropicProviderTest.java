@@ -1,5 +1,6 @@
 package app.oviya.ai.provider;
 
+import app.oviya.common.http.RetryAfter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -306,8 +307,8 @@ class AnthropicProviderTest {
 
     @Test
     void retryAfterHeaderAcceptsSecondsAndHttpDates() {
-        assertEquals(Duration.ofSeconds(3), AnthropicClient.retryAfter("3"));
-        assertEquals(null, AnthropicClient.retryAfter("soon"));
-        assertNotNull(AnthropicClient.retryAfter("Wed, 21 Oct 2099 07:28:00 GMT"));
+        assertEquals(Duration.ofSeconds(3), RetryAfter.parse("3"));
+        assertEquals(null, RetryAfter.parse("soon"));
+        assertNotNull(RetryAfter.parse("Wed, 21 Oct 2099 07:28:00 GMT"));
     }
 }

@@ -1,5 +1,6 @@
 package app.oviya.memory.client;
 
+import app.oviya.common.http.RetryAfter;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -84,7 +85,7 @@ public final class AnthropicStructuredClient implements StructuredOutputModel {
         if (resp.statusCode() != 200) {
             JsonObject error = json == null ? null : json.getJsonObject("error");
             throw ModelCallFailure.http(resp.statusCode(), error == null ? null : error.getString("type"),
-                    error == null ? null : error.getString("message"), ModelCallFailure.parseRetryAfter(resp.getHeader("retry-after")));
+                    error == null ? null : error.getString("message"), RetryAfter.parse(resp.getHeader("retry-after")));
         }
         if (json == null) {
             throw ModelCallFailure.malformed("the answer is not JSON");

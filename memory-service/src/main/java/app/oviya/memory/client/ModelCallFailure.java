@@ -76,23 +76,4 @@ public class ModelCallFailure extends RuntimeException {
             case REJECTED, MALFORMED -> false;
         };
     }
-
-    /** The {@code retry-after} header: seconds (possibly fractional) or an HTTP date; null when absent or unreadable. */
-    public static Duration parseRetryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            double seconds = Double.parseDouble(header.trim());
-            return seconds < 0 ? null : Duration.ofMillis((long) (seconds * 1000));
-        } catch (NumberFormatException httpDate) {
-            try {
-                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(header.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException unreadable) {
-                return null;
-            }
-        }
-    }
 }

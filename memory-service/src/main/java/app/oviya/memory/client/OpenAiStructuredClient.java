@@ -1,5 +1,6 @@
 package app.oviya.memory.client;
 
+import app.oviya.common.http.RetryAfter;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -99,7 +100,7 @@ public final class OpenAiStructuredClient implements StructuredOutputModel {
         if (resp.statusCode() != 200) {
             JsonObject error = json == null || !(json.getValue("error") instanceof JsonObject e) ? null : e;
             throw ModelCallFailure.http(resp.statusCode(), error == null ? null : error.getString("type"),
-                    error == null ? null : error.getString("message"), ModelCallFailure.parseRetryAfter(resp.getHeader("retry-after")));
+                    error == null ? null : error.getString("message"), RetryAfter.parse(resp.getHeader("retry-after")));
         }
         if (json == null || json.getJsonArray("choices") == null || json.getJsonArray("choices").isEmpty()) {
             throw ModelCallFailure.malformed("the answer has no choices");
