@@ -61,7 +61,7 @@ public final class RateLimiter {
     public Uni<Decision> message(String userId, Limits limits) {
         String rateKey = rateKey(userId);
         String dayKey = dayKey(userId, today());
-        long interval = 60_000L / Math.max(1, limits.perMinute());
+        long interval = Math.max(1, 60_000L / Math.max(1, limits.perMinute()));
         long untilMidnight = secondsUntilMidnight();
         return decide(rateKey, dayKey, interval, limits.perMinute(), limits.perDay(), untilMidnight + 3600, true)
                 .map(o -> {
@@ -78,7 +78,7 @@ public final class RateLimiter {
     /** One register or login attempt from a client address. */
     public Uni<Decision> authAttempt(String clientIp, int perMinute) {
         String key = prefix + "ip:{" + clientIp + "}:auth";
-        long interval = 60_000L / Math.max(1, perMinute);
+        long interval = Math.max(1, 60_000L / Math.max(1, perMinute));
         return decide(key, key, interval, perMinute, -1, 0, false).map(o -> toDecision(o, 0,
                 "\"auth\";q=" + perMinute + ";w=60;pk=:ip:", "\"auth\";r=" + o.remaining() + ";t=" + ceilSeconds(o.resetMs())));
     }

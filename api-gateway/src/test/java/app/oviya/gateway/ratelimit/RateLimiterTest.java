@@ -138,6 +138,15 @@ class RateLimiterTest {
     }
 
     @Test
+    void limitsAboveOnePerMillisecondAreDecidedNotFailed() {
+        // 60,000/min and more once gave a 0 ms GCRA interval: Redis refused the script and the local store divided by zero.
+        RateLimiter.Limits limits = new RateLimiter.Limits(100_000, -1);
+        for (RateLimiter limiter : new RateLimiter[] {limiter(redis), limiter(deadRedis)}) {
+            assertTrue(limiter.message(user(), limits).await().atMost(WAIT).allowed());
+        }
+    }
+
+    @Test
     void withRedisDownTheLocalLimiterStillLimitsAndReportsDegraded() {
         RateLimiter limiter = limiter(deadRedis);
         String user = user();
