@@ -43,16 +43,15 @@ public final class RateLimiter {
     private final RedisLimiterStore redis;
     private final LocalLimiterStore local = new LocalLimiterStore();
     private final String prefix;
-    private final Duration redisTimeout;
     private final long redisRetryNanos;
     private final Clock clock;
     private final AtomicLong redisDownUntil = new AtomicLong(System.nanoTime());
     private volatile boolean degraded;
 
-    public RateLimiter(RedisLimiterStore redis, String prefix, Duration redisTimeout, Duration redisRetryAfter, Clock clock) {
+    /** {@code redis} answers within its own timeout; after a failure it is left alone for {@code redisRetryAfter}. */
+    public RateLimiter(RedisLimiterStore redis, String prefix, Duration redisRetryAfter, Clock clock) {
         this.redis = redis;
         this.prefix = prefix;
-        this.redisTimeout = redisTimeout;
         this.redisRetryNanos = redisRetryAfter.toNanos();
         this.clock = clock;
     }
@@ -88,7 +87,7 @@ public final class RateLimiter {
         LocalDate today = today();
         String dayKey = dayKey(userId, today);
         Uni<Long> count = useRedis()
-                ? redis.dayCount(dayKey).ifNoItem().after(redisTimeout).fail()
+                ? redis.dayCount(dayKey)
                         .onFailure().recoverWithUni(t -> {
                             redisFailed(t);
                             return local.dayCount(dayKey);
@@ -118,7 +117,7 @@ public final class RateLimiter {
         if (redis == null) {
             return Uni.createFrom().item(false);
         }
-        return redis.dayCount(prefix + "probe").ifNoItem().after(redisTimeout).fail()
+        return redis.dayCount(prefix + "probe")
                 .map(x -> {
                     redisRecovered();
                     return true;
@@ -135,7 +134,6 @@ public final class RateLimiter {
             return local.decide(rateKey, dayKey, intervalMs, burst, dayLimit, dayTtl, countDay);
         }
         return redis.decide(rateKey, dayKey, intervalMs, burst, dayLimit, dayTtl, countDay)
-                .ifNoItem().after(redisTimeout).fail()
                 .invoke(this::redisRecovered)
                 .onFailure().recoverWithUni(t -> {
                     redisFailed(t);
@@ -149,6 +147,7 @@ public final class RateLimiter {
 
     private void redisFailed(Throwable t) {
         redisDownUntil.set(System.nanoTime() + redisRetryNanos);
+        redis.reset();
         if (!degraded) {
             degraded = true;
             LOG.warnf("Redis unreachable (%s): rate limits are enforced per replica until it is back", t.toString());

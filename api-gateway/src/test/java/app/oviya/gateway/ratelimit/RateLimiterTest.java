@@ -11,9 +11,14 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +54,7 @@ class RateLimiterTest {
     }
 
     static RateLimiter limiter(Redis r) {
-        return new RateLimiter(new RedisLimiterStore(r), PREFIX, Duration.ofMillis(500), Duration.ofSeconds(30), Clock.systemUTC());
+        return new RateLimiter(new RedisLimiterStore(r, Duration.ofMillis(500)), PREFIX, Duration.ofSeconds(30), Clock.systemUTC());
     }
 
     static String user() {
@@ -158,6 +163,64 @@ class RateLimiterTest {
         assertEquals(ErrorCode.RATE_LIMITED, limiter.message(user, limits).await().atMost(WAIT).deniedBy());
         assertEquals(10, limiter.usage(user, limits).await().atMost(WAIT).messagesToday());
         assertFalse(limiter.probe().await().atMost(WAIT));
+    }
+
+    @Test
+    void aRedisThatNeverAnswersFallsBackToTheLocalLimiterWithinTheTimeout() throws Exception {
+        // Accepts connections and never writes a byte: a hung Redis, not a refused one.
+        try (ServerSocket silent = new ServerSocket(0)) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Redis hung = Redis.createClient(vertx, "redis://127.0.0.1:" + silent.getLocalPort());
+            try {
+                RateLimiter limiter = new RateLimiter(new RedisLimiterStore(hung, Duration.ofMillis(200)), PREFIX, Duration.ofSeconds(30),
+                        Clock.systemUTC());
+                long start = System.nanoTime();
+                RateLimiter.Decision d = limiter.message(user(), new RateLimiter.Limits(10, 10)).await().atMost(WAIT);
+                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(d.allowed());
+                assertTrue(limiter.degraded());
+                // The deadline is 200 ms; the watchdog looks every 50 ms.
+                assertTrue(tookMs >= 190 && tookMs < 1_000, "fell back after " + tookMs + " ms");
+            } finally {
+                hung.close();
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aConnectionClosedByRedisIsReplacedWithoutFallingBack() throws Exception {
+        RateLimiter limiter = limiter(redis);
+        String user = user();
+        RateLimiter.Limits limits = new RateLimiter.Limits(10, -1);
+        assertTrue(limiter.message(user, limits).await().atMost(WAIT).allowed());
+        int killed = 0;
+        for (String line : redis.send(Request.cmd(Command.CLIENT).arg("LIST")).await().atMost(WAIT).toString().split("\n")) {
+            if (line.contains(" name=" + RedisLimiterStore.CONNECTION_NAME + " ")) {
+                String id = line.substring(3, line.indexOf(' '));
+                redis.send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(id)).await().atMost(WAIT);
+                killed++;
+            }
+        }
+        assertTrue(killed >= 1, "the limiter's connection is named");
+        Thread.sleep(200);
+        RateLimiter.Decision second = limiter.message(user, limits).await().atMost(WAIT);
+        assertTrue(second.allowed());
+        assertFalse(limiter.degraded(), "a closed connection is replaced, not treated as Redis being down");
+        assertTrue(second.rateLimit().startsWith("\"minute\";r=8;"), "the second decision counted in Redis: " + second.rateLimit());
     }
 
     @Test
