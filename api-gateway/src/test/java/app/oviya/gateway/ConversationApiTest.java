@@ -85,6 +85,23 @@ class ConversationApiTest {
         assertEquals("draft", ConversationFakes.CONVERSATIONS.get(id).getValue().getTitle(), "untouched");
     }
 
+    @Test
+    void aConversationDeletedThroughTheGatewayIsA404StreamAtOnceDespiteTheOwnershipCache() throws Exception {
+        String user = UUID.randomUUID().toString();
+        String token = token(user);
+        String id = conversation(user);
+        for (int i = 0; i < 2; i++) {
+            // The second send is checked from the gateway's cache of confirmed conversations.
+            given().auth().oauth2(token).contentType(ContentType.JSON).accept("text/event-stream").body("{\"content\":\"hi\"}")
+                    .post("/v1/conversations/" + id + "/messages")
+                    .then().statusCode(200);
+        }
+        given().auth().oauth2(token).delete("/v1/conversations/" + id).then().statusCode(204);
+        given().auth().oauth2(token).contentType(ContentType.JSON).accept("text/event-stream").body("{\"content\":\"hi\"}")
+                .post("/v1/conversations/" + id + "/messages")
+                .then().statusCode(404).contentType("application/problem+json").body("code", equalTo("not_found"));
+    }
+
     private static List<String> sse(String body, String field) {
         List<String> out = new ArrayList<>();
         for (String line : body.split("\n")) {

@@ -1,9 +1,9 @@
 package app.oviya.ai.service;
 
 import app.oviya.common.concurrent.Offload;
+import app.oviya.common.embedding.MiniLm;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,7 +54,7 @@ public class EmotionClassifier {
      */
     private static EmbeddingModel loadModel() {
         try {
-            return new AllMiniLmL6V2QuantizedEmbeddingModel();
+            return MiniLm.quantized();
         } catch (LinkageError | RuntimeException e) {
             LOG.errorf("Emotion embedding model unavailable, using the lexicon only: %s", e.toString());
             return null;

@@ -6,6 +6,7 @@ import app.oviya.common.error.ServiceException;
 import app.oviya.gateway.client.ChatClient;
 import app.oviya.gateway.security.AuthenticationFilter;
 import app.oviya.gateway.security.Caller;
+import app.oviya.gateway.stream.OwnedConversations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
@@ -37,10 +38,12 @@ public class ConversationResource {
 
     private final ChatClient chat;
     private final ObjectMapper mapper;
+    private final OwnedConversations owned;
 
-    public ConversationResource(ChatClient chat, ObjectMapper mapper) {
+    public ConversationResource(ChatClient chat, ObjectMapper mapper, OwnedConversations owned) {
         this.chat = chat;
         this.mapper = mapper;
+        this.owned = owned;
     }
 
     @POST
@@ -82,6 +85,7 @@ public class ConversationResource {
     @Path("{id}")
     public Uni<Response> delete(@PathParam("id") String id, RoutingContext rc) {
         Caller caller = AuthenticationFilter.caller(rc);
+        owned.forget(caller.userId(), id);
         return chat.delete(caller.userId(), id).map(v -> Response.noContent().build());
     }
 

@@ -6,6 +6,7 @@ import app.oviya.gateway.ratelimit.RateLimiter;
 import app.oviya.gateway.ratelimit.RateLimits;
 import app.oviya.gateway.security.AuthenticationFilter;
 import app.oviya.gateway.security.Caller;
+import app.oviya.gateway.stream.OwnedConversations;
 import app.oviya.auth.v1.User;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -32,12 +33,14 @@ public class MeResource {
     private final RateLimiter limiter;
     private final RateLimits limits;
     private final AccountData data;
+    private final OwnedConversations owned;
 
-    public MeResource(AuthClient auth, RateLimiter limiter, RateLimits limits, AccountData data) {
+    public MeResource(AuthClient auth, RateLimiter limiter, RateLimits limits, AccountData data, OwnedConversations owned) {
         this.auth = auth;
         this.limiter = limiter;
         this.limits = limits;
         this.data = data;
+        this.owned = owned;
     }
 
     @GET
@@ -72,6 +75,7 @@ public class MeResource {
     @DELETE
     public Uni<Response> delete(RoutingContext rc) {
         Caller caller = AuthenticationFilter.caller(rc);
+        owned.forgetUser(caller.userId());
         return data.delete(caller.userId()).replaceWith(Response.noContent().build());
     }
 

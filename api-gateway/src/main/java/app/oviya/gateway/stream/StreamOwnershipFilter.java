@@ -19,7 +19,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * at once would reach the client as a broken 200. For the two streaming endpoints (send as SSE,
  * resume) the conversation is therefore resolved before the stream starts: another user's (or a
  * missing) conversation is a plain 404 problem, like on every other endpoint. Runs after
- * authentication (2000) and before rate limiting (3000), so a 404 costs no quota.
+ * authentication (2000) and before rate limiting (3000), so a 404 costs no quota. Confirmed
+ * conversations are remembered for a while ({@link OwnedConversations}): the check then costs
+ * nothing on the next message.
  */
 public class StreamOwnershipFilter {
 
@@ -27,9 +29,11 @@ public class StreamOwnershipFilter {
     private static final Pattern RESUME = Pattern.compile("^/v1/conversations/([^/]+)/messages/[^/]+/stream/?$");
 
     private final ChatClient chat;
+    private final OwnedConversations owned;
 
-    public StreamOwnershipFilter(ChatClient chat) {
+    public StreamOwnershipFilter(ChatClient chat, OwnedConversations owned) {
         this.chat = chat;
+        this.owned = owned;
     }
 
     @ServerRequestFilter(priority = 2500)
@@ -39,7 +43,14 @@ public class StreamOwnershipFilter {
             return Uni.createFrom().nullItem();
         }
         Caller caller = AuthenticationFilter.caller(rc);
-        return chat.get(caller.userId(), conversationId).map(c -> (Response) null)
+        if (owned.known(caller.userId(), conversationId)) {
+            return Uni.createFrom().nullItem();
+        }
+        return chat.get(caller.userId(), conversationId)
+                .map(c -> {
+                    owned.remember(caller.userId(), conversationId);
+                    return (Response) null;
+                })
                 .onFailure().recoverWithItem(t -> Problems.response(
                         t instanceof ServiceException se ? se : ServiceException.unavailable("chat is unavailable; please retry")));
     }

@@ -24,7 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AnthropicStub implements AutoCloseable {
 
     static final List<String> DELTAS = List.of("I'm ", "here ", "with ", "you. ", "Tell me more.");
-    static final long DELTA_INTERVAL_MS = 10;
+    /**
+     * Pause between the deltas after the first (system property {@code bench.deltaIntervalMs},
+     * default 10): 10 ms makes a stream last about 40 ms, far shorter than a real reply; 500 ms
+     * makes it last about 2 s, like a short reply from a hosted model.
+     */
+    static final long DELTA_INTERVAL_MS = Long.getLong("bench.deltaIntervalMs", 10);
 
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -33,6 +38,14 @@ public final class AnthropicStub implements AutoCloseable {
         return t;
     });
     private final AtomicLong streams = new AtomicLong();
+
+    static {
+        // The JDK server writes the response head and the first chunk as separate small packets;
+        // without TCP_NODELAY, Nagle's algorithm holds the chunk until the client's delayed ACK
+        // (about 40 ms), which is then measured as the model's time to first token. Read once,
+        // when the server classes load.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
 
     private AnthropicStub(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);

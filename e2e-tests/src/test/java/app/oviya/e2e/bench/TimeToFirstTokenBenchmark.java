@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ol>
  * Prints p50/p90/p99 of both and the overhead. A main class, not a test: it never runs in the
  * build. Knobs (system properties): bench.concurrency (50), bench.rounds (20), bench.warmup (4),
- * bench.phase (both | direct | stack).
+ * bench.phase (both | direct | stack), bench.deltaIntervalMs (10: the stub's pause between deltas).
  */
 public final class TimeToFirstTokenBenchmark {
 
@@ -77,8 +79,8 @@ public final class TimeToFirstTokenBenchmark {
     }
 
     private void run() throws Exception {
-        System.out.printf("Time to first token: %d concurrent streams x %d rounds (+%d warm-up rounds), phase=%s%n",
-                concurrency, rounds, warmup, phase);
+        System.out.printf("Time to first token: %d concurrent streams x %d rounds (+%d warm-up rounds), phase=%s, stub deltas %d ms apart%n",
+                concurrency, rounds, warmup, phase, AnthropicStub.DELTA_INTERVAL_MS);
         System.out.println("load average at start: " + loadAverage());
         Result direct = null;
         Result stack = null;
@@ -240,7 +242,7 @@ public final class TimeToFirstTokenBenchmark {
                 conversations.add(createConversation(gateway, token));
             }
             System.out.println(concurrency + " users registered, one conversation each");
-            return measure("gateway -> chat -> memory + ai -> stub (first reply.delta)", (c, r) -> {
+            Result result = measure("gateway -> chat -> memory + ai -> stub (first reply.delta)", (c, r) -> {
                 String body = "{\"content\":\"Round " + r + ": today was long and I keep thinking about it " + UUID.randomUUID() + "\"}";
                 HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/v1/conversations/" + conversations.get(c) + "/messages"))
                         .timeout(STREAM_TIMEOUT)
@@ -249,8 +251,44 @@ public final class TimeToFirstTokenBenchmark {
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
                 return firstEvent(request, "reply.delta", "reply.completed");
             });
+            printHopTimes(running);
+            return result;
         }
     }
+
+    /**
+     * Where the time went: each service's gRPC server and client timers (Micrometer, over the
+     * whole run including warm-up), as mean and max per method.
+     */
+    private void printHopTimes(LocalStack running) {
+        System.out.println();
+        System.out.println("| service | timer | method | calls | mean | max |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (String service : List.of("api-gateway", "chat-service", "memory-service", "ai-service", "auth-service")) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.port(service) + "/q/metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                Map<String, double[]> timers = new TreeMap<>();
+                for (String line : r.body().split("\n")) {
+                    java.util.regex.Matcher m = METRIC.matcher(line);
+                    if (m.matches()) {
+                        double[] v = timers.computeIfAbsent(m.group(1) + " | " + m.group(3), k -> new double[3]);
+                        v["count".equals(m.group(2)) ? 0 : "sum".equals(m.group(2)) ? 1 : 2] += Double.parseDouble(m.group(4));
+                    }
+                }
+                timers.forEach((k, v) -> {
+                    if (v[0] > 0) {
+                        System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.1f ms | %.1f ms |%n", service, k, v[0], v[1] / v[0] * 1000, v[2] * 1000);
+                    }
+                });
+            } catch (Exception e) {
+                System.out.println("| " + service + " | metrics unavailable: " + e + " | | | | |");
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern METRIC = java.util.regex.Pattern.compile(
+            "(grpc_(?:server|client)_processing_duration_seconds)_(count|sum|max)\\{.*method=\"([^\"]+)\".*\\} ([0-9.Ee+-]+)");
 
     private String register(String gateway) throws Exception {
         String body = "{\"email\":\"ttft-" + UUID.randomUUID() + "@example.com\",\"password\":\"" + PASSWORD + "\"}";

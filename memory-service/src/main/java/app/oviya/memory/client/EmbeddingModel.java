@@ -15,6 +15,11 @@ public interface EmbeddingModel {
         return embedAll(List.of(text)).map(l -> l.get(0));
     }
 
+    /** A search query: someone is waiting for it, so it may go before stored memories. */
+    default Uni<float[]> embedQuery(String text) {
+        return embed(text);
+    }
+
     static float[] normalize(float[] v) {
         double sum = 0;
         for (float x : v) {

@@ -153,7 +153,7 @@ public class MemoryService {
                     .toList(), n))
                     .onFailure().transform(Failures::toService);
         }
-        return embeddings.embed(query.strip())
+        return embeddings.embedQuery(query.strip())
                 .chain(vector -> vectors.nearest(user, vector, Math.max(n, w.candidates())))
                 .map(hits -> rank(hits.stream()
                         .filter(h -> h.similarity() >= w.minSimilarity())

@@ -1,9 +1,12 @@
 package app.oviya.memory.bench;
 
+import app.oviya.common.embedding.MiniLm;
+import com.sun.management.OperatingSystemMXBean;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +25,8 @@ public final class EmbeddingThroughputBenchmark {
         int texts = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
         List<String> corpus = corpus(texts);
-        run("quantized (all-minilm-l6-v2-q)", new AllMiniLmL6V2QuantizedEmbeddingModel(), corpus, threads);
+        run("quantized, service session", MiniLm.quantized(), corpus, threads);
+        run("quantized, langchain4j default", new AllMiniLmL6V2QuantizedEmbeddingModel(), corpus, threads);
         run("full (all-minilm-l6-v2)", new AllMiniLmL6V2EmbeddingModel(), corpus, threads);
     }
 
@@ -45,6 +49,8 @@ public final class EmbeddingThroughputBenchmark {
         }
         for (int t : new int[] {1, threads}) {
             ExecutorService pool = Executors.newFixedThreadPool(t);
+            OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             List<Future<?>> futures = new ArrayList<>();
             for (String text : corpus) {
@@ -54,9 +60,10 @@ public final class EmbeddingThroughputBenchmark {
                 f.get();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6;
             pool.shutdown();
-            System.out.printf(Locale.ROOT, "%-32s threads=%d  %d texts in %.1f s  %.0f texts/s  %.1f ms/text/thread%n",
-                    name, t, corpus.size(), seconds, corpus.size() / seconds, seconds * 1000 * t / corpus.size());
+            System.out.printf(Locale.ROOT, "%-32s threads=%d  %d texts in %.1f s  %.0f texts/s  %.1f ms/text/thread  %.2f ms CPU/text%n",
+                    name, t, corpus.size(), seconds, corpus.size() / seconds, seconds * 1000 * t / corpus.size(), cpuMs / corpus.size());
         }
     }
 }
