@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.oviya.chat.v1.Conversation;
+import app.oviya.chat.v1.SendMessageRequest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -100,6 +101,42 @@ class ConversationApiTest {
         given().auth().oauth2(token).contentType(ContentType.JSON).accept("text/event-stream").body("{\"content\":\"hi\"}")
                 .post("/v1/conversations/" + id + "/messages")
                 .then().statusCode(404).contentType("application/problem+json").body("code", equalTo("not_found"));
+    }
+
+    @Test
+    void aSendCarriesThePlanPersonaAndCountryFromAuthServiceAskedOncePerCachePeriod() throws Exception {
+        String user = UUID.randomUUID().toString();
+        ConversationFakes.PROFILES.put(user, new String[] {"a calm older sister", "GB"});
+        String id = conversation(user);
+        given().auth().oauth2(token(user)).contentType(ContentType.JSON).accept("text/event-stream").body("{\"content\":\"hi\"}")
+                .post("/v1/conversations/" + id + "/messages").then().statusCode(200);
+        SendMessageRequest first = ConversationFakes.LAST_SEND.get(id);
+        assertEquals("free", first.getPlan());
+        assertEquals("a calm older sister", first.getPersona());
+        assertEquals("GB", first.getCountry());
+        given().auth().oauth2(token(user)).contentType(ContentType.JSON).accept(ContentType.JSON).body("{\"content\":\"again\"}")
+                .post("/v1/conversations/" + id + "/messages").then().statusCode(201);
+        assertEquals("GB", ConversationFakes.LAST_SEND.get(id).getCountry(), "JSON mode too");
+        assertEquals(1, ConversationFakes.GET_USER_CALLS.stream().filter(user::equals).count(), "the second send used the cached profile");
+    }
+
+    @Test
+    void withAuthServiceDownASendGoesOnWithoutPersonaOrCountryAndTheFailureIsNotCached() throws Exception {
+        String user = UUID.randomUUID().toString();
+        ConversationFakes.PROFILES.put(user, new String[] {"a calm older sister", "GB"});
+        String id = conversation(user);
+        ConversationFakes.authDown = true;
+        try {
+            given().auth().oauth2(token(user)).contentType(ContentType.JSON).accept(ContentType.JSON).body("{\"content\":\"hi\"}")
+                    .post("/v1/conversations/" + id + "/messages").then().statusCode(201);
+            assertEquals("", ConversationFakes.LAST_SEND.get(id).getPersona());
+            assertEquals("", ConversationFakes.LAST_SEND.get(id).getCountry(), "ai-service's default country applies");
+        } finally {
+            ConversationFakes.authDown = false;
+        }
+        given().auth().oauth2(token(user)).contentType(ContentType.JSON).accept(ContentType.JSON).body("{\"content\":\"better\"}")
+                .post("/v1/conversations/" + id + "/messages").then().statusCode(201);
+        assertEquals("GB", ConversationFakes.LAST_SEND.get(id).getCountry(), "asked again after the failure");
     }
 
     private static List<String> sse(String body, String field) {

@@ -2,7 +2,9 @@ package app.oviya.gateway;
 
 import app.oviya.auth.v1.AuthServiceGrpc;
 import app.oviya.auth.v1.GetJwksRequest;
+import app.oviya.auth.v1.GetUserRequest;
 import app.oviya.auth.v1.Jwks;
+import app.oviya.auth.v1.User;
 import app.oviya.chat.v1.ChatEvent;
 import app.oviya.chat.v1.ChatServiceGrpc;
 import app.oviya.chat.v1.Conversation;
@@ -35,6 +37,11 @@ public class ConversationFakes implements QuarkusTestResourceLifecycleManager {
     static final Map<String, String> LAST_IDEMPOTENCY_KEY = new ConcurrentHashMap<>();
 
     static final Map<String, Long> LAST_RESUME_AFTER = new ConcurrentHashMap<>();
+    static final Map<String, SendMessageRequest> LAST_SEND = new ConcurrentHashMap<>();
+    /** user id -> {persona, country} the fake auth-service answers GetUser with. */
+    static final Map<String, String[]> PROFILES = new ConcurrentHashMap<>();
+    static final java.util.List<String> GET_USER_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static volatile boolean authDown;
 
     static java.util.List<ChatEvent> events(String conversationId, String content) {
         Message user = Message.newBuilder().setId("m-user").setConversationId(conversationId).setRole("user")
@@ -68,6 +75,18 @@ public class ConversationFakes implements QuarkusTestResourceLifecycleManager {
             @Override
             public void getJwks(GetJwksRequest request, StreamObserver<Jwks> response) {
                 response.onNext(Jwks.newBuilder().setJson(FakeAuthService.jwks()).build());
+                response.onCompleted();
+            }
+
+            @Override
+            public void getUser(GetUserRequest request, StreamObserver<User> response) {
+                GET_USER_CALLS.add(request.getUserId());
+                if (authDown) {
+                    response.onError(io.grpc.Status.UNAVAILABLE.withDescription("fake auth-service is down").asRuntimeException());
+                    return;
+                }
+                String[] p = PROFILES.getOrDefault(request.getUserId(), new String[] {"", ""});
+                response.onNext(User.newBuilder().setId(request.getUserId()).setPersona(p[0]).setCountry(p[1]).build());
                 response.onCompleted();
             }
         });
@@ -136,6 +155,7 @@ public class ConversationFakes implements QuarkusTestResourceLifecycleManager {
                     return;
                 }
                 LAST_IDEMPOTENCY_KEY.put(request.getConversationId(), request.getIdempotencyKey());
+                LAST_SEND.put(request.getConversationId(), request);
                 events(request.getConversationId(), request.getContent()).forEach(response::onNext);
                 response.onCompleted();
             }

@@ -217,6 +217,25 @@ class WalkingSkeletonIT {
     }
 
     @Test
+    @Order(8)
+    void theCountrySetOnTheAccountReachesTheAiThroughTheGateway() {
+        String other = given().contentType(ContentType.JSON)
+                .body("{\"email\":\"uk-" + UUID.randomUUID() + "@example.com\",\"password\":\"" + PASSWORD + "\"}")
+                .post("/v1/auth/register").then().statusCode(201).extract().path("accessToken");
+        given().auth().oauth2(other).contentType(ContentType.JSON).body("{\"country\":\"gb\"}").patch("/v1/me")
+                .then().statusCode(200).body("country", equalTo("GB"));
+        String conversation = given().auth().oauth2(other).contentType(ContentType.JSON).body("{\"title\":\"night\"}")
+                .post("/v1/conversations").then().statusCode(201).extract().path("id");
+        // api-gateway reads the country from auth-service and sends it with the message; ai-service
+        // answers a high-risk message with that country's crisis line.
+        String reply = given().auth().oauth2(other).contentType(ContentType.JSON).accept(ContentType.JSON)
+                .body("{\"content\":\"I want to end my life\"}")
+                .post("/v1/conversations/" + conversation + "/messages")
+                .then().statusCode(201).extract().path("reply.content");
+        assertTrue(reply.contains("Samaritans") && reply.contains("116 123"), "UK crisis resources: " + reply);
+    }
+
+    @Test
     @Order(9)
     void exportThenDeleteTheAccountLeavesNothingInAnyDatabase() throws SQLException {
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"content\":\"I am allergic to peanuts\"}")

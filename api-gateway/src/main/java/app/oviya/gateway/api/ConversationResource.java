@@ -4,6 +4,7 @@ import app.oviya.chat.v1.ChatEvent;
 import app.oviya.common.error.ErrorCode;
 import app.oviya.common.error.ServiceException;
 import app.oviya.gateway.client.ChatClient;
+import app.oviya.gateway.client.UserProfiles;
 import app.oviya.gateway.security.AuthenticationFilter;
 import app.oviya.gateway.security.Caller;
 import app.oviya.gateway.stream.OwnedConversations;
@@ -39,11 +40,13 @@ public class ConversationResource {
     private final ChatClient chat;
     private final ObjectMapper mapper;
     private final OwnedConversations owned;
+    private final UserProfiles profiles;
 
-    public ConversationResource(ChatClient chat, ObjectMapper mapper, OwnedConversations owned) {
+    public ConversationResource(ChatClient chat, ObjectMapper mapper, OwnedConversations owned, UserProfiles profiles) {
         this.chat = chat;
         this.mapper = mapper;
         this.owned = owned;
+        this.profiles = profiles;
     }
 
     @POST
@@ -107,7 +110,9 @@ public class ConversationResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey, RoutingContext rc) {
         Caller caller = AuthenticationFilter.caller(rc);
         String content = validContent(body);
-        return chat.send(caller.userId(), caller.plan(), id, content, idempotencyKey).collect().asList().map(events -> {
+        return profiles.of(caller.userId())
+                .onItem().transformToMulti(profile -> chat.send(caller.userId(), caller.plan(), profile, id, content, idempotencyKey))
+                .collect().asList().map(events -> {
             Json.MessageJson message = null;
             Json.MessageJson reply = null;
             for (ChatEvent e : events) {
@@ -145,7 +150,8 @@ public class ConversationResource {
         Caller caller = AuthenticationFilter.caller(rc);
         String content = validContent(body);
         // The conversation was resolved before the stream started (stream.StreamOwnershipFilter): a wrong id is a plain 404.
-        return chat.send(caller.userId(), caller.plan(), id, content, idempotencyKey)
+        return profiles.of(caller.userId())
+                .onItem().transformToMulti(profile -> chat.send(caller.userId(), caller.plan(), profile, id, content, idempotencyKey))
                 .map(e -> toSse(sse, e))
                 .onFailure().recoverWithItem(t -> errorEvent(sse, t));
     }

@@ -2,6 +2,7 @@ package app.oviya.gateway.api;
 
 import app.oviya.common.error.ServiceException;
 import app.oviya.gateway.client.AuthClient;
+import app.oviya.gateway.client.UserProfiles;
 import app.oviya.gateway.ratelimit.RateLimiter;
 import app.oviya.gateway.ratelimit.RateLimits;
 import app.oviya.gateway.security.AuthenticationFilter;
@@ -34,13 +35,16 @@ public class MeResource {
     private final RateLimits limits;
     private final AccountData data;
     private final OwnedConversations owned;
+    private final UserProfiles profiles;
 
-    public MeResource(AuthClient auth, RateLimiter limiter, RateLimits limits, AccountData data, OwnedConversations owned) {
+    public MeResource(AuthClient auth, RateLimiter limiter, RateLimits limits, AccountData data, OwnedConversations owned,
+            UserProfiles profiles) {
         this.auth = auth;
         this.limiter = limiter;
         this.limits = limits;
         this.data = data;
         this.owned = owned;
+        this.profiles = profiles;
     }
 
     @GET
@@ -57,6 +61,7 @@ public class MeResource {
             throw ServiceException.validation("send at least one of displayName, timezone, persona, country");
         }
         return auth.updateProfile(caller.userId(), body.displayName(), body.timezone(), body.persona(), country(body.country()))
+                .invoke(profiles::remember)
                 .chain(this::withUsage);
     }
 
@@ -76,6 +81,7 @@ public class MeResource {
     public Uni<Response> delete(RoutingContext rc) {
         Caller caller = AuthenticationFilter.caller(rc);
         owned.forgetUser(caller.userId());
+        profiles.forget(caller.userId());
         return data.delete(caller.userId()).replaceWith(Response.noContent().build());
     }
 

@@ -69,6 +69,12 @@ public class AuthClient {
         return auth.getUser(GetUserRequest.newBuilder().setUserId(userId).build()).onFailure().transform(GrpcErrors::fromGrpc);
     }
 
+    /** The persona and country a send carries: a short deadline, because the turn goes on without them. */
+    @Timeout(value = 300, unit = ChronoUnit.MILLIS)
+    public Uni<User> profile(String userId) {
+        return auth.getUser(GetUserRequest.newBuilder().setUserId(userId).build()).onFailure().transform(GrpcErrors::fromGrpc);
+    }
+
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     public Uni<User> updateProfile(String userId, String displayName, String timezone, String persona, String country) {
         UpdateProfileRequest.Builder b = UpdateProfileRequest.newBuilder().setUserId(userId);

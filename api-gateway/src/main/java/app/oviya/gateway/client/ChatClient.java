@@ -93,8 +93,10 @@ public class ChatClient {
     }
 
     /** Not retried: the idempotency key makes a client retry safe, a silent one here is not needed. */
-    public Multi<ChatEvent> send(String userId, String plan, String conversationId, String content, String idempotencyKey) {
-        return chat.sendMessage(SendMessageRequest.newBuilder().setUserId(userId).setPlan(plan).setConversationId(conversationId)
+    public Multi<ChatEvent> send(String userId, String plan, UserProfiles.Profile profile, String conversationId, String content,
+            String idempotencyKey) {
+        return chat.sendMessage(SendMessageRequest.newBuilder().setUserId(userId).setPlan(plan)
+                        .setPersona(profile.persona()).setCountry(profile.country()).setConversationId(conversationId)
                         .setContent(content == null ? "" : content).setIdempotencyKey(idempotencyKey == null ? "" : idempotencyKey).build())
                 .onFailure().transform(GrpcErrors::fromGrpc);
     }

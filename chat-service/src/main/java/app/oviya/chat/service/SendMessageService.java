@@ -6,7 +6,6 @@ import app.oviya.ai.v1.GenerateRequest;
 import app.oviya.ai.v1.MemorySnippet;
 import app.oviya.chat.client.AiClient;
 import app.oviya.chat.client.MemoryClient;
-import app.oviya.chat.client.UserProfiles;
 import app.oviya.chat.config.ChatConfig;
 import app.oviya.chat.repository.ConversationEntity;
 import app.oviya.chat.repository.ConversationRepository;
@@ -58,12 +57,10 @@ public class SendMessageService {
     private final ContextCache contextCache;
     private final ReplyStreams streams;
     private final ReadRouter reads;
-    private final UserProfiles profiles;
 
     public SendMessageService(ConversationRepository conversations, MessageRepository messages, AiClient ai, MemoryClient memory,
-            ChatConfig config, ContextCache contextCache, ReplyStreams streams, UserProfiles profiles, ReadRouter reads) {
+            ChatConfig config, ContextCache contextCache, ReplyStreams streams, ReadRouter reads) {
         this.reads = reads;
-        this.profiles = profiles;
         this.contextCache = contextCache;
         this.streams = streams;
         this.conversations = conversations;
@@ -105,7 +102,7 @@ public class SendMessageService {
                 return Multi.createFrom().items(created,
                         event(seq, ChatEvent.newBuilder().setReplyCompleted(Messages.toProto(stored.reply()))));
             }
-            return generateOrAttach(stored.message(), created, request.getPlan(), context, seq);
+            return generateOrAttach(stored.message(), created, Profile.of(request), context, seq);
         });
     }
 
@@ -114,7 +111,7 @@ public class SendMessageService {
      * event; a concurrent duplicate (same Idempotency-Key) re-attaches to those events instead of
      * asking the AI a second time.
      */
-    private Multi<ChatEvent> generateOrAttach(MessageEntity userMessage, ChatEvent created, String plan, Context context, AtomicLong seq) {
+    private Multi<ChatEvent> generateOrAttach(MessageEntity userMessage, ChatEvent created, Profile profile, Context context, AtomicLong seq) {
         UUID replyId = replyIdOf(userMessage.id);
         return streams.tryGenerate(replyId, userMessage.userId, userMessage.conversationId).onItem().transformToMulti(generator -> {
             if (!generator) {
@@ -127,7 +124,7 @@ public class SendMessageService {
                             event(seq, ChatEvent.newBuilder().setReplyCompleted(Messages.toProto(done)))));
                 }
                 ReplyStreams.Outbox outbox = streams.outbox(replyId, userMessage.userId, userMessage.conversationId);
-                return Multi.createBy().concatenating().streams(Multi.createFrom().item(created), reply(userMessage, plan, context, seq))
+                return Multi.createBy().concatenating().streams(Multi.createFrom().item(created), reply(userMessage, profile, context, seq))
                         .onItem().invoke(outbox::add)
                         .onTermination().call((failure, cancelled) -> {
                             if (cancelled) {
@@ -229,7 +226,7 @@ public class SendMessageService {
         return messages.findReplyTo(found.id).map(reply -> new Stored(found, reply));
     }
 
-    private Multi<ChatEvent> reply(MessageEntity userMessage, String plan, Context context, AtomicLong seq) {
+    private Multi<ChatEvent> reply(MessageEntity userMessage, Profile profile, Context context, AtomicLong seq) {
         // One reply per user message, so its id follows from the user message's: concurrent duplicate
         // sends then stream deltas under the id of the reply that is finally stored.
         UUID replyId = replyIdOf(userMessage.id);
@@ -242,11 +239,8 @@ public class SendMessageService {
                 .map(rows -> contextOf(rows, userMessage.id));
         Uni<List<Memory>> memories = memory.search(userMessage.userId.toString(), userMessage.content, config.memoriesPerTurn());
 
-        // Persona and country never fail the turn: UserProfiles answers "none" when auth-service cannot.
-        Uni<UserProfiles.Profile> profile = profiles.of(userMessage.userId.toString());
-
-        Multi<ChatEvent> stream = Uni.combine().all().unis(history, memories, profile).asTuple()
-                .onItem().transformToMulti(t -> ai.generate(generateRequest(userMessage, plan, t.getItem1(), t.getItem2(), t.getItem3())))
+        Multi<ChatEvent> stream = Uni.combine().all().unis(history, memories).asTuple()
+                .onItem().transformToMulti(t -> ai.generate(generateRequest(userMessage, profile, t.getItem1(), t.getItem2())))
                 .emitOn(Offload.backTo(context))
                 .onItem().transformToUniAndConcatenate(ev -> switch (ev.getEventCase()) {
                     case EMOTION -> {
@@ -350,12 +344,22 @@ public class SendMessageService {
         return out;
     }
 
-    private static GenerateRequest generateRequest(MessageEntity m, String plan, List<ContextMessage> context, List<Memory> memories,
-            UserProfiles.Profile profile) {
+    /**
+     * Who is asking, as api-gateway sent it with the message: the plan (AI queue priority), and the
+     * custom persona and country it knows from auth-service ("" when none).
+     */
+    record Profile(String plan, String persona, String country) {
+
+        static Profile of(SendMessageRequest r) {
+            return new Profile(r.getPlan().isBlank() ? "free" : r.getPlan(), r.getPersona(), r.getCountry());
+        }
+    }
+
+    private static GenerateRequest generateRequest(MessageEntity m, Profile profile, List<ContextMessage> context, List<Memory> memories) {
         GenerateRequest.Builder b = GenerateRequest.newBuilder()
                 .setUserId(m.userId.toString())
                 .setConversationId(m.conversationId.toString())
-                .setPlan(plan == null || plan.isBlank() ? "free" : plan)
+                .setPlan(profile.plan())
                 .setUserMessage(m.content)
                 .addAllContext(context)
                 // ai-service ignores a custom persona unless the plan is premium, and defaults the country.

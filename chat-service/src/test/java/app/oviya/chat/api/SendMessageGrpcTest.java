@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.oviya.ai.v1.GenerateRequest;
 import app.oviya.chat.support.ChatCalls;
 import app.oviya.chat.support.FakeAi;
-import app.oviya.chat.support.FakeAuth;
 import app.oviya.chat.support.FakeMemory;
 import app.oviya.chat.support.FakePeers;
 import app.oviya.chat.v1.ChatEvent;
@@ -98,7 +97,6 @@ class SendMessageGrpcTest {
     void freshUserAndHealthyPeers() {
         FakeAi.reset();
         FakeMemory.reset();
-        FakeAuth.reset();
         user = newUser();
         conversation = calls.chat().createConversation(CreateConversationRequest.newBuilder().setUserId(user).setTitle("t").build())
                 .getId();
@@ -108,7 +106,6 @@ class SendMessageGrpcTest {
     void resetCircuitBreakers() {
         FakeAi.reset();
         FakeMemory.reset();
-        FakeAuth.reset();
         circuitBreakers.resetAll();
     }
 
@@ -405,19 +402,14 @@ class SendMessageGrpcTest {
     }
 
     @Test
-    void theAiGetsTheUsersPersonaAndCountryFromAuthServiceAskedOncePerCachePeriod() {
-        FakeAuth.PROFILES.put(user, new String[] {"a calm older sister", "GB"});
-        calls.sendAndCollect(send(user, conversation, "Long day today").build());
-        List<ChatEvent> second = calls.sendAndCollect(send(user, conversation, "And tomorrow too").build());
-        assertTrue(last(second).hasReplyCompleted(), "reply completes: " + second);
-
-        List<GenerateRequest> seen = FakeAi.requestsOf(user);
-        assertEquals(2, seen.size());
-        for (GenerateRequest r : seen) {
-            assertEquals("a calm older sister", r.getCustomPersona());
-            assertEquals("GB", r.getCountry());
-        }
-        assertEquals(1, FakeAuth.callsOf(user), "the second turn used the cached profile");
+    void theAiGetsThePlanPersonaAndCountryTheGatewaySentWithTheMessage() {
+        List<ChatEvent> events = calls.sendAndCollect(send(user, conversation, "Long day today")
+                .setPlan("premium").setPersona("a calm older sister").setCountry("GB").build());
+        assertTrue(last(events).hasReplyCompleted(), "reply completes: " + events);
+        GenerateRequest r = FakeAi.requestsOf(user).get(0);
+        assertEquals("premium", r.getPlan());
+        assertEquals("a calm older sister", r.getCustomPersona());
+        assertEquals("GB", r.getCountry());
     }
 
     @Test
@@ -426,28 +418,6 @@ class SendMessageGrpcTest {
         GenerateRequest r = FakeAi.requestsOf(user).get(0);
         assertEquals("", r.getCustomPersona());
         assertEquals("", r.getCountry());
-    }
-
-    @Test
-    void authServiceDownOrSlowStillAnswersTheTurnWithoutPersonaOrCountry() {
-        FakeAuth.PROFILES.put(user, new String[] {"a calm older sister", "GB"});
-        FakeAuth.mode = FakeAuth.Mode.FAIL;
-        List<ChatEvent> down = calls.sendAndCollect(send(user, conversation, "Are you there?").build());
-        assertTrue(last(down).hasReplyCompleted(), "reply completes while auth-service is down: " + down);
-        assertEquals("", FakeAi.requestsOf(user).get(0).getCustomPersona());
-        assertEquals("", FakeAi.requestsOf(user).get(0).getCountry(), "ai-service's default country applies");
-
-        FakeAuth.mode = FakeAuth.Mode.SLOW;
-        long start = System.nanoTime();
-        List<ChatEvent> slow = calls.sendAndCollect(send(user, conversation, "Still there?").build());
-        assertTrue(last(slow).hasReplyCompleted(), "reply completes while auth-service is slow: " + slow);
-        assertTrue(System.nanoTime() - start < FakeAuth.SLOW_MILLIS * 1_000_000L, "the turn did not wait for the slow profile");
-        assertEquals("", FakeAi.requestsOf(user).get(1).getCustomPersona());
-
-        FakeAuth.mode = FakeAuth.Mode.ANSWER;
-        calls.sendAndCollect(send(user, conversation, "Better now").build());
-        assertEquals("GB", FakeAi.requestsOf(user).get(2).getCountry(), "a failure is not cached: the next turn asks again");
-        assertEquals(3, FakeAuth.callsOf(user));
     }
 
     @Test

@@ -7,24 +7,20 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 
 /**
- * Starts fake ai-service, memory-service and auth-service gRPC servers on random ports and points
- * chat-service's "ai", "memory" and "auth" clients at them. Tests steer the fakes through their static switches.
+ * Starts fake ai-service and memory-service gRPC servers on random ports and points
+ * chat-service's "ai" and "memory" clients at them. Tests steer the fakes through their static switches.
  */
 public class FakePeers implements QuarkusTestResourceLifecycleManager {
 
     private Server ai;
     private Server memory;
-    private Server auth;
 
     @Override
     public Map<String, String> start() {
         FakeAi.reset();
         FakeMemory.reset();
-        FakeAuth.reset();
         ai = GrpcTestSupport.startServer(new FakeAi());
         memory = GrpcTestSupport.startServer(new FakeMemory());
-        auth = GrpcTestSupport.startServer(new FakeAuth());
-        InetSocketAddress authAddress = (InetSocketAddress) auth.getListenSockets().get(0);
         InetSocketAddress aiAddress = (InetSocketAddress) ai.getListenSockets().get(0);
         InetSocketAddress memoryAddress = (InetSocketAddress) memory.getListenSockets().get(0);
         // In the test launch mode Quarkus ignores a client's "port" and uses its "test-port", which
@@ -35,16 +31,12 @@ public class FakePeers implements QuarkusTestResourceLifecycleManager {
                 "quarkus.grpc.clients.ai.test-port", Integer.toString(aiAddress.getPort()),
                 "quarkus.grpc.clients.memory.host", memoryAddress.getAddress().getHostAddress(),
                 "quarkus.grpc.clients.memory.port", Integer.toString(memoryAddress.getPort()),
-                "quarkus.grpc.clients.memory.test-port", Integer.toString(memoryAddress.getPort()),
-                "quarkus.grpc.clients.auth.host", authAddress.getAddress().getHostAddress(),
-                "quarkus.grpc.clients.auth.port", Integer.toString(authAddress.getPort()),
-                "quarkus.grpc.clients.auth.test-port", Integer.toString(authAddress.getPort()));
+                "quarkus.grpc.clients.memory.test-port", Integer.toString(memoryAddress.getPort()));
     }
 
     @Override
     public void stop() {
         GrpcTestSupport.stop(ai);
         GrpcTestSupport.stop(memory);
-        GrpcTestSupport.stop(auth);
     }
 }

@@ -36,7 +36,7 @@ public final class VectorSearchBenchmark {
 
     static final int DIM = 384;
     static final int TOPICS = 25;
-    static final String URL = System.getProperty("bench.url", "jdbc:postgresql://localhost:5432/oviya_memory_bench?user=oviya&password=oviya");
+    static final String URL = System.getProperty("bench.url", "jdbc:postgresql://localhost:5432/oviya_memory_vectors_bench?user=oviya&password=oviya");
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "all";
