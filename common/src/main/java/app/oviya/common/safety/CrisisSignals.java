@@ -13,6 +13,13 @@ public final class CrisisSignals {
     private static final List<Pattern> HIGH_RISK = List.of(
             // "myself" only: "this exam is killing me" or "my boss will kill me" are figures of speech.
             p("\\b(kill|killing|hurt|hurting|harm|harming|cut|cutting) myself\\b"),
+            // Means named with "myself"; "shoot myself in the foot" is an idiom, "burn myself" mostly cooking.
+            p("\\b(hang|hanging|drown|drowning|poison|poisoning|stab|stabbing) myself\\b"),
+            p("\\bshoot(ing)? myself\\b(?! in the foot)"),
+            // Self-harm coming back, or named by the body part.
+            p("\\b(started|start|began|begun|been|am|i'm|i am) cutting (again|my (arms?|wrists?|legs?|thighs?|skin))\\b"),
+            p("\\bcut(ting)? my wrists?\\b"),
+            p("\\b(no reason to live|not worth living|can'?t go on living)\\b"),
             p("\\bsuicid(e|al)\\b"),
             p("\\bend (my|it all|my own) li(fe|ves)\\b"),
             p("\\bend it all\\b"),
