@@ -36,7 +36,8 @@ class ConversationStreamsIT {
     @BeforeAll
     static void startStack() throws Exception {
         Path root = Path.of(System.getProperty("oviya.repo.root", "..")).toAbsolutePath().normalize();
-        stack = new LocalStack(root).start();
+        // Two gateway replicas on one Redis, as in production behind the load balancer.
+        stack = new LocalStack(root).withSecondGateway().start();
         RestAssured.baseURI = stack.gatewayUrl();
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
     }
@@ -69,6 +70,34 @@ class ConversationStreamsIT {
                 .body("{\"content\":\"" + content + "\"}")
                 .post("/v1/conversations/" + conversation + "/messages")
                 .then().statusCode(200).extract().asString();
+    }
+
+    @Test
+    void theMessageLimitHoldsAcrossTwoGatewayReplicas() {
+        String token = register();
+        String conversation = given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"title\":\"two doors\"}")
+                .post("/v1/conversations").then().statusCode(201).extract().path("id");
+        String[] gateways = {stack.gatewayUrl(), "http://localhost:" + stack.port(LocalStack.SECOND_GATEWAY)};
+        // Ten messages (the per-minute limit and the free plan's day), alternating replicas: all pass.
+        for (int i = 0; i < 10; i++) {
+            given().baseUri(gateways[i % 2]).auth().oauth2(token).contentType(ContentType.JSON).accept(ContentType.JSON)
+                    .body("{\"content\":\"message " + i + " of the day\"}")
+                    .post("/v1/conversations/" + conversation + "/messages")
+                    .then().statusCode(201);
+        }
+        // The eleventh is refused by either replica: the count lives in Redis, not in a replica.
+        for (String gateway : gateways) {
+            given().baseUri(gateway).auth().oauth2(token).contentType(ContentType.JSON).accept(ContentType.JSON)
+                    .body("{\"content\":\"one more\"}")
+                    .post("/v1/conversations/" + conversation + "/messages")
+                    .then().statusCode(429).contentType("application/problem+json")
+                    .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                    .header("RateLimit-Policy", org.hamcrest.Matchers.containsString("\"minute\";q=10;w=60"))
+                    .header("RateLimit", org.hamcrest.Matchers.containsString("\"minute\";r=0"));
+        }
+        // And /v1/me on the other replica shows the same day's usage.
+        given().baseUri(gateways[1]).auth().oauth2(token).get("/v1/me")
+                .then().statusCode(200).body("usage.messagesToday", equalTo(10)).body("usage.remaining", equalTo(0));
     }
 
     @Test

@@ -24,12 +24,15 @@ import java.util.Map;
 public final class LocalStack implements AutoCloseable {
 
     static final List<String> SERVICES = List.of("memory-service", "ai-service", "auth-service", "chat-service", "api-gateway");
+    /** A second replica of the gateway (same jar, same Redis), started by {@link #withSecondGateway()}. */
+    public static final String SECOND_GATEWAY = "api-gateway-2";
 
     private final Path root;
     private final Path logs;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Map<String, String>> extraEnv = new LinkedHashMap<>();
+    private final List<String> services = new ArrayList<>(SERVICES);
 
     public LocalStack(Path root) {
         this.root = root;
@@ -39,6 +42,12 @@ public final class LocalStack implements AutoCloseable {
     /** An environment variable for one service, applied after (so over) the defaults above; call before start(). */
     public LocalStack withEnv(String service, String name, String value) {
         extraEnv.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(name, value);
+        return this;
+    }
+
+    /** Also starts {@link #SECOND_GATEWAY}, a second api-gateway replica sharing Redis with the first; call before start(). */
+    public LocalStack withSecondGateway() {
+        services.add(SECOND_GATEWAY);
         return this;
     }
 
@@ -53,11 +62,12 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack start() throws IOException, InterruptedException {
         Files.createDirectories(logs);
         Path key = writeSigningKey();
-        for (String s : SERVICES) {
+        for (String s : services) {
             ports.put(s, freePort());
         }
-        for (String s : SERVICES) {
-            Path jar = root.resolve(s).resolve("target/quarkus-app/quarkus-run.jar");
+        for (String s : services) {
+            String module = SECOND_GATEWAY.equals(s) ? "api-gateway" : s;
+            Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify does)");
             }
@@ -81,11 +91,11 @@ public final class LocalStack implements AutoCloseable {
             // The offline provider, whatever the developer's shell says.
             env.remove("ANTHROPIC_API_KEY");
             env.put("OVIYA_AI_PROVIDER", "offline");
-            env.putAll(extraEnv.getOrDefault(s, Map.of()));
+            env.putAll(extraEnv.getOrDefault(module, Map.of()));
             processes.add(pb.start());
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        for (String s : SERVICES) {
+        for (String s : services) {
             waitReady(s, deadline);
         }
         return this;
@@ -103,7 +113,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void waitReady(String service, long deadline) throws InterruptedException {
         URI uri = URI.create("http://localhost:" + port(service) + "/q/health/ready");
-        int index = SERVICES.indexOf(service);
+        int index = services.indexOf(service);
         while (System.nanoTime() < deadline) {
             if (!processes.get(index).isAlive()) {
                 throw new IllegalStateException(service + " exited during start; see " + logs.resolve(service + ".log") + "\n" + tail(service));
