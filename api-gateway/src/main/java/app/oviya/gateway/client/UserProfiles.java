@@ -1,7 +1,7 @@
 package app.oviya.gateway.client;
 
 import app.oviya.auth.v1.User;
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,11 +12,12 @@ import org.jboss.logging.Logger;
 /**
  * What the AI needs from the user's profile (custom persona, country), sent to chat-service with
  * every message (chat-service does not call auth-service: ARCHITECTURE.md). Cached per gateway
- * instance for {@code oviya.gateway.profile.cache-ttl} (60 s) so a conversation does not ask
- * auth-service on every turn; a change through this instance (PATCH /v1/me) applies at once, one
- * through another instance within the TTL. When auth-service fails or is slow (300 ms) the turn
- * goes on with {@link Profile#NONE} (no persona, ai-service's default country); failures are not
- * cached, so the next turn asks again.
+ * instance: after {@code oviya.gateway.profile.cache-ttl} (60 s) the next send still uses the
+ * cached profile and refreshes it in the background, so only a user's first send (or the first
+ * after 10 idle minutes) waits for auth-service. A change through this instance (PATCH /v1/me)
+ * applies at once, one through another instance within about the TTL. When auth-service fails or
+ * is slow (300 ms) a first send goes on with {@link Profile#NONE} (no persona, ai-service's
+ * default country) and a refresh keeps the previous profile; failures are not cached.
  */
 @ApplicationScoped
 public class UserProfiles {
@@ -32,22 +33,18 @@ public class UserProfiles {
         }
     }
 
-    private final AuthClient auth;
-    private final Cache<String, Profile> cache;
+    private final AsyncLoadingCache<String, Profile> cache;
 
     public UserProfiles(AuthClient auth, @ConfigProperty(name = "oviya.gateway.profile.cache-ttl", defaultValue = "60s") Duration ttl) {
-        this.auth = auth;
-        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(100_000).build();
+        this.cache = Caffeine.newBuilder()
+                .refreshAfterWrite(ttl)
+                .expireAfterWrite(ttl.plus(Duration.ofMinutes(10)))
+                .maximumSize(100_000)
+                .buildAsync((userId, executor) -> auth.profile(userId).map(Profile::of).subscribeAsCompletionStage());
     }
 
     public Uni<Profile> of(String userId) {
-        Profile known = cache.getIfPresent(userId);
-        if (known != null) {
-            return Uni.createFrom().item(known);
-        }
-        return Uni.createFrom().deferred(() -> auth.profile(userId))
-                .map(Profile::of)
-                .invoke(p -> cache.put(userId, p))
+        return Uni.createFrom().completionStage(() -> cache.get(userId))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("Sending without the user's persona and country: auth-service GetUser failed (%s)", failure.toString());
                     return Profile.NONE;
@@ -56,11 +53,11 @@ public class UserProfiles {
 
     /** After PATCH /v1/me: the profile auth-service answered is the current one. */
     public void remember(User user) {
-        cache.put(user.getId(), Profile.of(user));
+        cache.synchronous().put(user.getId(), Profile.of(user));
     }
 
     /** Account deletion. */
     public void forget(String userId) {
-        cache.invalidate(userId);
+        cache.synchronous().invalidate(userId);
     }
 }
