@@ -11,9 +11,10 @@ interface LimiterStore {
     /**
      * GCRA on {@code rateKey} (emission interval {@code intervalMs}, burst {@code burst}) and, when
      * {@code countDay}, the day counter {@code dayKey} against {@code dayLimit} (negative: unlimited).
-     * Nothing is counted when the answer is no.
+     * Nothing is counted when the answer is no. {@code nowMs} is the caller's clock (epoch ms).
      */
-    Uni<Outcome> decide(String rateKey, String dayKey, long intervalMs, int burst, long dayLimit, long dayTtlSeconds, boolean countDay);
+    Uni<Outcome> decide(String rateKey, String dayKey, long intervalMs, int burst, long dayLimit, long dayTtlSeconds, boolean countDay,
+            long nowMs);
 
     /** Today's count, without changing anything. */
     Uni<Long> dayCount(String dayKey);

@@ -19,13 +19,12 @@ public final class LocalLimiterStore implements LimiterStore {
 
     @Override
     public Uni<Outcome> decide(String rateKey, String dayKey, long intervalMs, int burst, long dayLimit, long dayTtlSeconds,
-            boolean countDay) {
-        return Uni.createFrom().item(() -> decideNow(rateKey, dayKey, intervalMs, burst, dayLimit, dayTtlSeconds, countDay));
+            boolean countDay, long nowMs) {
+        return Uni.createFrom().item(() -> decideNow(rateKey, dayKey, intervalMs, burst, dayLimit, dayTtlSeconds, countDay, nowMs));
     }
 
     synchronized Outcome decideNow(String rateKey, String dayKey, long intervalMs, int burst, long dayLimit, long dayTtlSeconds,
-            boolean countDay) {
-        long now = System.currentTimeMillis();
+            boolean countDay, long now) {
         if (entries.size() > SWEEP_THRESHOLD) {
             entries.values().removeIf(e -> e.expiresAtMs() <= now);
         }

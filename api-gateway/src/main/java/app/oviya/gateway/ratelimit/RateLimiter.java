@@ -130,14 +130,15 @@ public final class RateLimiter {
 
     private Uni<LimiterStore.Outcome> decide(String rateKey, String dayKey, long intervalMs, int burst, long dayLimit, long dayTtl,
             boolean countDay) {
+        long now = clock.millis();
         if (!useRedis()) {
-            return local.decide(rateKey, dayKey, intervalMs, burst, dayLimit, dayTtl, countDay);
+            return local.decide(rateKey, dayKey, intervalMs, burst, dayLimit, dayTtl, countDay, now);
         }
-        return redis.decide(rateKey, dayKey, intervalMs, burst, dayLimit, dayTtl, countDay)
+        return redis.decide(rateKey, dayKey, intervalMs, burst, dayLimit, dayTtl, countDay, now)
                 .invoke(this::redisRecovered)
                 .onFailure().recoverWithUni(t -> {
                     redisFailed(t);
-                    return local.decide(rateKey, dayKey, intervalMs, burst, dayLimit, dayTtl, countDay);
+                    return local.decide(rateKey, dayKey, intervalMs, burst, dayLimit, dayTtl, countDay, clock.millis());
                 });
     }
 

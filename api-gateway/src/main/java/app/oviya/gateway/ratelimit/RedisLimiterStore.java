@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The shared limiter: every decision is one EVALSHA of {@link #SCRIPT}, so it is atomic across
- * any number of gateway replicas, and uses Redis' clock, so replicas' clocks do not matter.
+ * any number of gateway replicas. "Now" is the calling gateway's clock, passed as an argument
+ * (the day key already depends on it): replicas are expected to be NTP-synchronised, and a skew
+ * of s ms between two replicas moves one user's decision by at most s ms against a 6,000 ms
+ * emission interval. Asking Redis for {@code TIME} instead cost a quarter of the script's time.
  * Keys carry the user in a hash tag, so both keys of a decision live on one Redis Cluster slot.
  *
  * <p>Decisions are pipelined on one long-lived connection rather than each borrowing one from the
@@ -39,8 +42,7 @@ public final class RedisLimiterStore implements LimiterStore {
 
     /** GCRA (generic cell rate algorithm) plus an optional daily counter, counted only when allowed. */
     public static final String SCRIPT = """
-            local tm = redis.call('TIME')
-            local now = tonumber(tm[1]) * 1000 + math.floor(tonumber(tm[2]) / 1000)
+            local now = tonumber(ARGV[6])
             local interval = tonumber(ARGV[1])
             local window = interval * tonumber(ARGV[2])
             local dayLimit = tonumber(ARGV[3])
@@ -83,9 +85,9 @@ public final class RedisLimiterStore implements LimiterStore {
 
     @Override
     public Uni<Outcome> decide(String rateKey, String dayKey, long intervalMs, int burst, long dayLimit, long dayTtlSeconds,
-            boolean countDay) {
+            boolean countDay, long nowMs) {
         String[] args = {rateKey, dayKey, Long.toString(intervalMs), Integer.toString(burst), Long.toString(dayLimit),
-                Long.toString(dayTtlSeconds), countDay ? "1" : "0"};
+                Long.toString(dayTtlSeconds), countDay ? "1" : "0", Long.toString(nowMs)};
         return send(script(Command.EVALSHA, SHA, args))
                 .onFailure(RedisLimiterStore::isNoScript).recoverWithUni(() -> send(script(Command.EVAL, SCRIPT, args)))
                 .map(RedisLimiterStore::outcome);

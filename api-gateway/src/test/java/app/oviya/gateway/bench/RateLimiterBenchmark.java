@@ -60,7 +60,7 @@ public final class RateLimiterBenchmark {
         double raw = redisBenchmark(port, concurrency, requests, "return 1", List.of("0"), "trivial EVALSHA");
         // The limiter's own script, straight from redis-benchmark: what Redis costs without the JVM client.
         redisBenchmark(port, concurrency, requests, RedisLimiterStore.SCRIPT,
-                List.of("2", "bench:{__rand_int__}:msg", "bench:{__rand_int__}:day", "6000", "10", "10", "90000", "1"), "limiter script");
+                List.of("2", "bench:{__rand_int__}:msg", "bench:{__rand_int__}:day", "6000", "10", "10", "90000", "1", Long.toString(System.currentTimeMillis())), "limiter script");
         if (raw > 0) {
             System.out.printf("ratio       : %.2f x raw EVALSHA throughput%n", limiterRate / raw);
         }

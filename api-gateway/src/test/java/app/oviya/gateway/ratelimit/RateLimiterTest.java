@@ -38,7 +38,10 @@ class RateLimiterTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+        // Every limiter below keeps one pooled connection for good (as the gateway's single limiter
+        // does), so the pool must hold one per limiter the tests create.
+        redis = Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
+                .setConnectionString(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")).setMaxPoolSize(32));
         // Nothing listens on port 1: every call fails at once, like a Redis that is down.
         deadRedis = Redis.createClient(vertx, "redis://127.0.0.1:1");
         // Connect (and load the script) once, so a cold start cannot look like a Redis outage.
@@ -96,6 +99,67 @@ class RateLimiterTest {
         }
         assertEquals(10, allowed);
         assertFalse(a.degraded() || b.degraded(), "both decided through Redis");
+    }
+
+    /** A clock the test moves by hand. */
+    static final class ManualClock extends Clock {
+        private final java.util.concurrent.atomic.AtomicLong millis;
+
+        ManualClock(long startMillis) {
+            millis = new java.util.concurrent.atomic.AtomicLong(startMillis);
+        }
+
+        void advance(Duration d) {
+            millis.addAndGet(d.toMillis());
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis.get());
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void decisionsFollowTheGatewaysClockAndASkewOfASecondBetweenReplicasMovesThemByNoMoreThanThat() {
+        // The script takes "now" from the caller: replica b runs 1 s ahead of replica a.
+        long start = System.currentTimeMillis();
+        ManualClock clockA = new ManualClock(start);
+        ManualClock clockB = new ManualClock(start + 1_000);
+        RateLimiter a = new RateLimiter(new RedisLimiterStore(redis, Duration.ofMillis(500)), PREFIX, Duration.ofSeconds(30), clockA);
+        RateLimiter b = new RateLimiter(new RedisLimiterStore(redis, Duration.ofMillis(500)), PREFIX, Duration.ofSeconds(30), clockB);
+        String user = user();
+        RateLimiter.Limits limits = new RateLimiter.Limits(10, -1);
+        int allowed = 0;
+        for (int i = 0; i < 20; i++) {
+            if ((i % 2 == 0 ? a : b).message(user, limits).await().atMost(WAIT).allowed()) {
+                allowed++;
+            }
+        }
+        // b is 1 s ahead, so it sees a sixth of an emission interval (6 s) more credit: still ten in total.
+        assertEquals(10, allowed, "the skew is far smaller than one emission interval");
+        assertFalse(a.message(user, limits).await().atMost(WAIT).allowed());
+        // Time passes on both gateways (no sleeping): one message more every 6 s.
+        clockA.advance(Duration.ofMillis(5_500));
+        clockB.advance(Duration.ofMillis(5_500));
+        assertFalse(a.message(user, limits).await().atMost(WAIT).allowed(), "5.5 s on a's clock is not yet 6 s");
+        assertTrue(b.message(user, limits).await().atMost(WAIT).allowed(), "6.5 s on b's clock");
+        assertFalse(a.message(user, limits).await().atMost(WAIT).allowed());
+        clockA.advance(Duration.ofSeconds(70));
+        clockB.advance(Duration.ofSeconds(70));
+        for (int i = 0; i < 10; i++) {
+            assertTrue(a.message(user, limits).await().atMost(WAIT).allowed(), "a full burst again once drained, message " + (i + 1));
+        }
+        assertFalse(a.message(user, limits).await().atMost(WAIT).allowed());
     }
 
     @Test
