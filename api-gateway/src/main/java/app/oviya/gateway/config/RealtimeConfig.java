@@ -23,6 +23,14 @@ public interface RealtimeConfig {
     @WithDefault("4096")
     int maxFrameBytes();
 
+    /**
+     * Frames one socket may owe its client (handed to the connection, not yet written because the
+     * client is not reading); one more closes the socket with 4003. Most frames are a reply delta
+     * or a typing event of a few hundred bytes; a whole message is at most a few kilobytes.
+     */
+    @WithDefault("1000")
+    int maxPendingFrames();
+
     /** A socket that has answered no ping and sent nothing for this long is taken for dead and closed. */
     @WithDefault("60s")
     Duration deadPeerTimeout();

@@ -13,6 +13,8 @@ public final class CloseCodes {
     public static final int TOKEN_EXPIRED = 4001;
     /** No pong (and no frame) for the dead-peer timeout. */
     public static final int PING_TIMEOUT = 4002;
+    /** The client stopped reading: more frames were owed to it than the gateway keeps for one socket. */
+    public static final int TOO_SLOW = 4003;
 
     private CloseCodes() {
     }

@@ -7,6 +7,8 @@ import app.oviya.gateway.config.RealtimeConfig;
 import app.oviya.gateway.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -40,12 +42,17 @@ public class RealtimeSocket {
     private final ChatClient chat;
     private final ObjectMapper mapper;
     private final int maxFrameBytes;
+    private final int maxPendingFrames;
+    private final Counter slowClients;
 
-    public RealtimeSocket(RealtimeHub hub, ChatClient chat, ObjectMapper mapper, RealtimeConfig config) {
+    public RealtimeSocket(RealtimeHub hub, ChatClient chat, ObjectMapper mapper, RealtimeConfig config, MeterRegistry registry) {
         this.hub = hub;
         this.chat = chat;
         this.mapper = mapper;
         this.maxFrameBytes = config.maxFrameBytes();
+        this.maxPendingFrames = config.maxPendingFrames();
+        this.slowClients = Counter.builder("oviya.realtime.slow.closes")
+                .description("Realtime sockets closed (4003) because their client stopped reading").register(registry);
     }
 
     @OnOpen
@@ -59,7 +66,7 @@ public class RealtimeSocket {
             // Cannot happen: the upgrade check refuses a request without a caller.
             return connection.close(new CloseReason(1008, "not authenticated"));
         }
-        hub.open(new ConnectionPeer(connection), caller);
+        hub.open(new ConnectionPeer(connection, maxPendingFrames, slowClients), caller);
         return Uni.createFrom().voidItem();
     }
 
@@ -160,8 +167,20 @@ public class RealtimeSocket {
         return new TypingFrame(conversationId.asText(), state.asText());
     }
 
-    /** The hub's view of a websockets-next connection. */
-    private record ConnectionPeer(WebSocketConnection connection) implements Peer {
+    /** The hub's view of a websockets-next connection; what it owes a slow reader is bounded. */
+    private static final class ConnectionPeer implements Peer {
+
+        private final WebSocketConnection connection;
+        private final BoundedSender sender;
+
+        ConnectionPeer(WebSocketConnection connection, int maxPendingFrames, Counter slowClients) {
+            this.connection = connection;
+            this.sender = new BoundedSender(maxPendingFrames, frame -> connection.sendText(frame), () -> {
+                slowClients.increment();
+                LOG.infof("realtime: closing %s, its client is %d frames behind", connection.id(), maxPendingFrames);
+                close(CloseCodes.TOO_SLOW, "too far behind; reconnect and reload");
+            });
+        }
 
         @Override
         public String id() {
@@ -170,8 +189,7 @@ public class RealtimeSocket {
 
         @Override
         public void send(String frame) {
-            connection.sendText(frame).subscribe().with(ok -> {
-            }, t -> LOG.debugf("realtime: frame not sent to %s: %s", connection.id(), t.toString()));
+            sender.send(frame);
         }
 
         @Override

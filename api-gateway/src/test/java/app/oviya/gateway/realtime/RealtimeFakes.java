@@ -103,7 +103,9 @@ public class RealtimeFakes implements QuarkusTestResourceLifecycleManager {
                 "quarkus.grpc.clients.auth.test-port", port,
                 "quarkus.grpc.clients.chat.test-port", port,
                 "quarkus.grpc.clients.memory.test-port", "1",
-                "quarkus.grpc.clients.ai.test-port", "1");
+                "quarkus.grpc.clients.ai.test-port", "1",
+                // Small, so a stalled client overflows after a few megabytes of events, not dozens.
+                "oviya.gateway.realtime.max-pending-frames", "100");
     }
 
     @Override

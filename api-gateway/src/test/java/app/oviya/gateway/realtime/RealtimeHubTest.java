@@ -81,6 +81,11 @@ class RealtimeHubTest {
             }
 
             @Override
+            public int maxPendingFrames() {
+                return 1000;
+            }
+
+            @Override
             public Duration deadPeerTimeout() {
                 return deadPeerTimeout;
             }

@@ -371,6 +371,32 @@ class RealtimeSocketTest {
     }
 
     @Test
+    void aClientThatStopsReadingIsClosedWith4003InsteadOfBufferingEverythingForIt() {
+        String alice = user();
+        String conversation = RealtimeFakes.conversationOf(alice);
+        String text = "x".repeat(16 * 1024);
+        int published = 0;
+        try (TestSocket stalled = TestSocket.withSubprotocol(vertx, base, token(alice))) {
+            opened(1);
+            double before = metric("oviya_realtime_slow_closes_total");
+            // The client stops reading: TCP buffers fill, then frames wait in the gateway.
+            stalled.ws.pause();
+            while (metric("oviya_realtime_slow_closes_total") == before) {
+                assertTrue(published < 20_000, "still not closed after " + published + " events of 16 KB");
+                for (int i = 0; i < 50; i++) {
+                    announce(alice, conversation, ChatEvent.newBuilder().setSeq(++published)
+                            .setMessageCreated(message("m" + published, conversation, "assistant", text)).build());
+                }
+            }
+            stalled.ws.resume();
+            assertEquals(CloseCodes.TOO_SLOW, stalled.closeCode());
+            assertEquals("too far behind; reconnect and reload", stalled.ws.closeReason());
+            assertTrue(stalled.received() < published, "events past the bound were dropped, not buffered: "
+                    + stalled.received() + " of " + published);
+        }
+    }
+
+    @Test
     void openSocketsAreAGauge() {
         String alice = user();
         try (TestSocket phone = TestSocket.withSubprotocol(vertx, base, token(alice));

@@ -111,6 +111,11 @@ final class TestSocket implements AutoCloseable {
         }
     }
 
+    /** Frames received so far and not yet taken with {@link #next()}. */
+    int received() {
+        return frames.size();
+    }
+
     int closeCode() {
         try {
             return closeStatus.get(WAIT.toSeconds(), TimeUnit.SECONDS);
