@@ -49,6 +49,14 @@ public interface GatewayConfig {
         @WithDefault("500ms")
         Duration redisTimeout();
 
+        /**
+         * Long-lived connections the limiter pipelines its decisions on (round robin). One is
+         * enough for correctness; two let Redis work on one batch while the gateway handles the
+         * answers of the other, instead of the two taking turns.
+         */
+        @WithDefault("2")
+        int redisConnections();
+
         /** After a Redis failure the local limiter is used for this long before Redis is tried again. */
         @WithDefault("5s")
         Duration redisRetryAfter();

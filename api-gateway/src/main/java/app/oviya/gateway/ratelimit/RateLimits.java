@@ -35,6 +35,6 @@ public class RateLimits {
     @Singleton
     static RateLimiter limiter(Redis redis, GatewayConfig config) {
         GatewayConfig.RateLimit rl = config.rateLimit();
-        return new RateLimiter(new RedisLimiterStore(redis, rl.redisTimeout()), rl.keyPrefix(), rl.redisRetryAfter(), Clock.systemUTC());
+        return new RateLimiter(new RedisLimiterStore(redis, rl.redisTimeout(), rl.redisConnections()), rl.keyPrefix(), rl.redisRetryAfter(), Clock.systemUTC());
     }
 }

@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The shared limiter: every decision is one EVALSHA of {@link #SCRIPT}, so it is atomic across
@@ -28,10 +29,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * emission interval. Asking Redis for {@code TIME} instead cost a quarter of the script's time.
  * Keys carry the user in a hash tag, so both keys of a decision live on one Redis Cluster slot.
  *
- * <p>Decisions are pipelined on one long-lived connection rather than each borrowing one from the
- * pool: with a pool, decisions in flight are capped by the pool size and every one pays a
- * checkout; on one connection Redis reads many decisions per socket read and answers them in
- * order. The connection is opened on first use and replaced after any failure.
+ * <p>Decisions are pipelined on a few long-lived connections (round robin) rather than each
+ * borrowing one from the pool: with a pool, decisions in flight are capped by the pool size and
+ * every one pays a checkout; on a pipelined connection Redis reads many decisions per socket read
+ * and answers them in order. Two connections rather than one let Redis run one batch while the
+ * gateway handles the answers of the other, instead of the two taking turns. A connection is
+ * opened on first use and replaced after any failure.
  *
  * <p>A call that gets no answer within the timeout fails with a {@link TimeoutException}. Calls
  * wait in one queue in the order they were sent, and one watchdog task, scheduled only while
@@ -73,14 +76,20 @@ public final class RedisLimiterStore implements LimiterStore {
 
     private final Redis redis;
     private final long timeoutNanos;
-    private final AtomicReference<Future<RedisConnection>> connection = new AtomicReference<>();
+    private final AtomicReferenceArray<Future<RedisConnection>> connections;
+    private final AtomicInteger next = new AtomicInteger();
     /** Calls sent and not yet known to be settled, oldest first; only the watchdog removes. */
     private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean watchdogScheduled = new AtomicBoolean();
 
-    public RedisLimiterStore(Redis redis, Duration timeout) {
+    /** {@code connections}: how many long-lived pipelined connections decisions are spread over. */
+    public RedisLimiterStore(Redis redis, Duration timeout, int connections) {
+        if (connections < 1) {
+            throw new IllegalArgumentException("connections must be at least 1");
+        }
         this.redis = redis;
         this.timeoutNanos = timeout.toNanos();
+        this.connections = new AtomicReferenceArray<>(connections);
     }
 
     @Override
@@ -108,13 +117,15 @@ public final class RedisLimiterStore implements LimiterStore {
     }
 
     /**
-     * Closes the shared connection so the next call opens a new one; the limiter calls this when
+     * Closes the connections so the next calls open new ones; the limiter calls this when
      * a decision timed out (a connection can hang without failing).
      */
     public void reset() {
-        Future<RedisConnection> current = connection.getAndSet(null);
-        if (current != null) {
-            close(current);
+        for (int slot = 0; slot < connections.length(); slot++) {
+            Future<RedisConnection> current = connections.getAndSet(slot, null);
+            if (current != null) {
+                close(current);
+            }
         }
     }
 
@@ -124,24 +135,26 @@ public final class RedisLimiterStore implements LimiterStore {
             Pending call = new Pending(System.nanoTime() + timeoutNanos, emitter);
             waiting.add(call);
             watch();
-            Future<RedisConnection> used = connection();
+            int slot = connections.length() == 1 ? 0 : Math.floorMod(next.getAndIncrement(), connections.length());
+            Future<RedisConnection> used = connection(slot);
             used.compose(c -> c.send(request)).onComplete(answer -> {
                 if (answer.failed() && !isNoScript(answer.cause())) {
-                    drop(used);
+                    drop(slot, used);
                 }
-                if (call.settle()) {
+                UniEmitter<? super Response> waiter = call.settle();
+                if (waiter != null) {
                     if (answer.succeeded()) {
-                        emitter.complete(answer.result());
+                        waiter.complete(answer.result());
                     } else {
-                        emitter.fail(answer.cause());
+                        waiter.fail(answer.cause());
                     }
                 }
             });
         });
     }
 
-    private Future<RedisConnection> connection() {
-        Future<RedisConnection> current = connection.get();
+    private Future<RedisConnection> connection(int slot) {
+        Future<RedisConnection> current = connections.get(slot);
         if (current != null) {
             return current;
         }
@@ -149,15 +162,15 @@ public final class RedisLimiterStore implements LimiterStore {
         Future<RedisConnection> opened = redis.getDelegate().connect()
                 .compose(c -> c.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(CONNECTION_NAME)).map(c)
                         .onFailure(t -> c.close()));
-        current = connection.compareAndExchange(null, opened);
+        current = connections.compareAndExchange(slot, null, opened);
         if (current != null) {
             // Another caller won the race; give this connection back.
             close(opened);
             return current;
         }
         // A closed or broken socket is forgotten at once, not at the next failed decision.
-        opened.onSuccess(c -> c.exceptionHandler(t -> drop(opened)).endHandler(x -> drop(opened)))
-                .onFailure(t -> drop(opened));
+        opened.onSuccess(c -> c.exceptionHandler(t -> drop(slot, opened)).endHandler(x -> drop(slot, opened)))
+                .onFailure(t -> drop(slot, opened));
         return opened;
     }
 
@@ -176,9 +189,10 @@ public final class RedisLimiterStore implements LimiterStore {
                 if (now - head.deadline < 0) {
                     break;
                 }
-                if (head.settle()) {
+                UniEmitter<? super Response> waiter = head.settle();
+                if (waiter != null) {
                     timedOut = true;
-                    head.emitter.fail(new TimeoutException("Redis did not answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms"));
+                    waiter.fail(new TimeoutException("Redis did not answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms"));
                 }
             }
             waiting.poll();
@@ -192,8 +206,8 @@ public final class RedisLimiterStore implements LimiterStore {
         }
     }
 
-    private void drop(Future<RedisConnection> broken) {
-        if (connection.compareAndSet(broken, null)) {
+    private void drop(int slot, Future<RedisConnection> broken) {
+        if (connections.compareAndSet(slot, broken, null)) {
             close(broken);
         }
     }
@@ -202,19 +216,30 @@ public final class RedisLimiterStore implements LimiterStore {
         c.onSuccess(RedisConnection::close);
     }
 
-    /** A call waiting for its answer; settled exactly once, by the answer or by the watchdog. */
+    /**
+     * A call waiting for its answer; settled exactly once, by the answer or by the watchdog. Settling
+     * lets go of the caller's emitter: a settled call stays in {@link #waiting} until the watchdog's
+     * next look (up to a quarter of the timeout, i.e. tens of thousands of calls at full speed), and
+     * keeping each one's subscriber chain alive that long made every young GC copy tens of megabytes.
+     */
     private static final class Pending extends AtomicBoolean {
 
         final long deadline;
-        final UniEmitter<? super Response> emitter;
+        private volatile UniEmitter<? super Response> emitter;
 
         Pending(long deadline, UniEmitter<? super Response> emitter) {
             this.deadline = deadline;
             this.emitter = emitter;
         }
 
-        boolean settle() {
-            return compareAndSet(false, true);
+        /** The emitter to complete, for the one caller that settles the call; null for everyone else. */
+        UniEmitter<? super Response> settle() {
+            if (!compareAndSet(false, true)) {
+                return null;
+            }
+            UniEmitter<? super Response> e = emitter;
+            emitter = null;
+            return e;
         }
 
         boolean isSettled() {

@@ -37,7 +37,7 @@ public final class RateLimiterBenchmark {
                 .setMaxPoolSize(Integer.getInteger("pool", 8)).setMaxWaitingHandlers(concurrency * 4).setMaxPoolWaiting(concurrency * 4));
         redis.send(Request.cmd(Command.PING)).await().atMost(Duration.ofSeconds(5));
         String prefix = "bench:" + UUID.randomUUID() + ":";
-        RateLimiter limiter = new RateLimiter(new RedisLimiterStore(redis, Duration.ofMillis(500)), prefix, Duration.ofSeconds(5),
+        RateLimiter limiter = new RateLimiter(new RedisLimiterStore(redis, Duration.ofMillis(500), Integer.getInteger("connections", 2)), prefix, Duration.ofSeconds(5),
                 Clock.systemUTC());
         RateLimiter.Limits limits = new RateLimiter.Limits(10, 10);
         String[] ids = new String[users];

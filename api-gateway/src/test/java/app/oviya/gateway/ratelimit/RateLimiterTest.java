@@ -57,7 +57,7 @@ class RateLimiterTest {
     }
 
     static RateLimiter limiter(Redis r) {
-        return new RateLimiter(new RedisLimiterStore(r, Duration.ofMillis(500)), PREFIX, Duration.ofSeconds(30), Clock.systemUTC());
+        return new RateLimiter(new RedisLimiterStore(r, Duration.ofMillis(500), 2), PREFIX, Duration.ofSeconds(30), Clock.systemUTC());
     }
 
     static String user() {
@@ -135,8 +135,8 @@ class RateLimiterTest {
         long start = System.currentTimeMillis();
         ManualClock clockA = new ManualClock(start);
         ManualClock clockB = new ManualClock(start + 1_000);
-        RateLimiter a = new RateLimiter(new RedisLimiterStore(redis, Duration.ofMillis(500)), PREFIX, Duration.ofSeconds(30), clockA);
-        RateLimiter b = new RateLimiter(new RedisLimiterStore(redis, Duration.ofMillis(500)), PREFIX, Duration.ofSeconds(30), clockB);
+        RateLimiter a = new RateLimiter(new RedisLimiterStore(redis, Duration.ofMillis(500), 2), PREFIX, Duration.ofSeconds(30), clockA);
+        RateLimiter b = new RateLimiter(new RedisLimiterStore(redis, Duration.ofMillis(500), 2), PREFIX, Duration.ofSeconds(30), clockB);
         String user = user();
         RateLimiter.Limits limits = new RateLimiter.Limits(10, -1);
         int allowed = 0;
@@ -247,7 +247,7 @@ class RateLimiterTest {
             acceptor.start();
             Redis hung = Redis.createClient(vertx, "redis://127.0.0.1:" + silent.getLocalPort());
             try {
-                RateLimiter limiter = new RateLimiter(new RedisLimiterStore(hung, Duration.ofMillis(200)), PREFIX, Duration.ofSeconds(30),
+                RateLimiter limiter = new RateLimiter(new RedisLimiterStore(hung, Duration.ofMillis(200), 2), PREFIX, Duration.ofSeconds(30),
                         Clock.systemUTC());
                 long start = System.nanoTime();
                 RateLimiter.Decision d = limiter.message(user(), new RateLimiter.Limits(10, 10)).await().atMost(WAIT);
@@ -270,6 +270,8 @@ class RateLimiterTest {
         RateLimiter limiter = limiter(redis);
         String user = user();
         RateLimiter.Limits limits = new RateLimiter.Limits(10, -1);
+        // Two decisions: one on each of the limiter's two connections.
+        assertTrue(limiter.message(user, limits).await().atMost(WAIT).allowed());
         assertTrue(limiter.message(user, limits).await().atMost(WAIT).allowed());
         int killed = 0;
         for (String line : redis.send(Request.cmd(Command.CLIENT).arg("LIST")).await().atMost(WAIT).toString().split("\n")) {
@@ -279,12 +281,14 @@ class RateLimiterTest {
                 killed++;
             }
         }
-        assertTrue(killed >= 1, "the limiter's connection is named");
+        assertTrue(killed >= 2, "the limiter's connections are named");
         Thread.sleep(200);
-        RateLimiter.Decision second = limiter.message(user, limits).await().atMost(WAIT);
-        assertTrue(second.allowed());
-        assertFalse(limiter.degraded(), "a closed connection is replaced, not treated as Redis being down");
-        assertTrue(second.rateLimit().startsWith("\"minute\";r=8;"), "the second decision counted in Redis: " + second.rateLimit());
+        for (int remaining = 7; remaining >= 5; remaining--) {
+            RateLimiter.Decision next = limiter.message(user, limits).await().atMost(WAIT);
+            assertTrue(next.allowed());
+            assertFalse(limiter.degraded(), "a closed connection is replaced, not treated as Redis being down");
+            assertTrue(next.rateLimit().startsWith("\"minute\";r=" + remaining + ";"), "counted in Redis: " + next.rateLimit());
+        }
     }
 
     @Test
