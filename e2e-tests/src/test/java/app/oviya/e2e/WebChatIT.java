@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -203,13 +204,26 @@ class WebChatIT {
         wait.until(ExpectedConditions.elementToBeClickable(By.id("send")));
     }
 
+    /** Runs a step on elements found inside it; false (try again) when the page replaced them meanwhile. */
+    static boolean freshly(Runnable step) {
+        try {
+            step.run();
+            return true;
+        } catch (StaleElementReferenceException e) {
+            return false;
+        }
+    }
+
     @Test
     @Order(4)
     void afterARenameAndAReloadTheHistoryIsStillThere() {
         String reply = messages().get(1).findElement(By.cssSelector(".text")).getText();
-        browser.findElement(By.cssSelector("#conversations li.active .rename")).click();
-        WebElement title = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#conversations .rename-form input")));
-        title.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Berlin", Keys.ENTER);
+        // The list is re-rendered when the reply's events arrive, so an element found a moment ago
+        // may be gone by the time it is used: find it again rather than fail on a stale one.
+        wait.until(d -> freshly(() -> d.findElement(By.cssSelector("#conversations li.active .rename")).click()));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#conversations .rename-form input")));
+        wait.until(d -> freshly(() -> d.findElement(By.cssSelector("#conversations .rename-form input"))
+                .sendKeys(Keys.chord(Keys.CONTROL, "a"), "Berlin", Keys.ENTER)));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conversations li.active .open"), "Berlin"));
 
         // The page comes back with an access token the gateway refuses: it must renew the pair with the
@@ -230,7 +244,7 @@ class WebChatIT {
         assertTrue(shown.get(0).getText().contains("Priya moved to Berlin"));
         assertTrue(shown.get(1).getDomAttribute("class").contains("assistant"));
         assertEquals(reply, shown.get(1).findElement(By.cssSelector(".text")).getText());
-        assertEquals("Berlin", browser.findElement(By.cssSelector("#conversations li.active .open")).getText());
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#conversations li.active .open"), "Berlin"));
     }
 
     @Test
@@ -310,7 +324,7 @@ class WebChatIT {
 
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#messages .msg")));
         assertTrue(messages().get(0).getText().contains("Priya moved to Berlin"));
-        assertEquals("Berlin", browser.findElement(By.cssSelector("#conversations li.active .open")).getText());
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#conversations li.active .open"), "Berlin"));
     }
 
     @Test
