@@ -1,9 +1,13 @@
 package app.oviya.chat.repository;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,7 +19,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class MoodRepository {
 
-    /** One row per (day, label); public so the plan test EXPLAINs exactly this statement. */
+    /** One row per (day, label); $1 user, $2 from, $3 to. Public so the plan test EXPLAINs exactly this statement. */
     public static final String TIMELINE_SQL = """
             SELECT day, label, n, mean,
                    first_value(label) OVER (PARTITION BY day ORDER BY n DESC, mean DESC, label) AS dominant
@@ -24,26 +28,28 @@ public class MoodRepository {
                          count(*) AS n,
                          avg(m.emotion_intensity)::float8 AS mean
                   FROM messages m
-                  WHERE m.user_id = :user AND m.emotion_label IS NOT NULL
-                    AND m.created_at >= :from AND m.created_at < :to
+                  WHERE m.user_id = $1 AND m.emotion_label IS NOT NULL
+                    AND m.created_at >= $2 AND m.created_at < $3
                   GROUP BY 1, 2) per_label
             ORDER BY day, n DESC, label""";
 
     public record LabelDay(String day, String label, long count, double meanIntensity, String dominant) {
     }
 
-    /** Rows for the messages created in [from, to), oldest day first, most frequent label first. */
-    public Uni<List<LabelDay>> timeline(UUID userId, Instant from, Instant to) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(TIMELINE_SQL, Object[].class)
-                .setParameter("user", userId)
-                .setParameter("from", from)
-                .setParameter("to", to)
-                .getResultList())
-                .map(rows -> rows.stream().map(MoodRepository::row).toList());
-    }
-
-    private static LabelDay row(Object[] r) {
-        return new LabelDay((String) r[0], (String) r[1], ((Number) r[2]).longValue(),
-                r[3] == null ? 0 : ((Number) r[3]).doubleValue(), (String) r[4]);
+    /**
+     * Rows for the messages created in [from, to), oldest day first, most frequent label first, on
+     * {@code db} (the replica or the primary: {@link app.oviya.chat.service.ReadRouter}).
+     */
+    public Uni<List<LabelDay>> timeline(SqlClient db, UUID userId, Instant from, Instant to) {
+        return db.preparedQuery(TIMELINE_SQL).execute(Tuple.of(userId, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC)))
+                .map(rows -> {
+                    List<LabelDay> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        Double mean = r.getDouble("mean");
+                        out.add(new LabelDay(r.getString("day"), r.getString("label"), r.getLong("n"), mean == null ? 0 : mean,
+                                r.getString("dominant")));
+                    }
+                    return out;
+                });
     }
 }

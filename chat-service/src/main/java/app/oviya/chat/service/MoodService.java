@@ -5,7 +5,6 @@ import app.oviya.chat.v1.MoodDay;
 import app.oviya.chat.v1.MoodLabel;
 import app.oviya.chat.v1.MoodTimeline;
 import app.oviya.common.error.ServiceException;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -24,10 +23,12 @@ public class MoodService {
     static final int MAX_DAYS = 365;
 
     private final MoodRepository mood;
+    private final ReadRouter reads;
     private final Clock clock = Clock.systemUTC();
 
-    public MoodService(MoodRepository mood) {
+    public MoodService(MoodRepository mood, ReadRouter reads) {
         this.mood = mood;
+        this.reads = reads;
     }
 
     /** The last {@code days} UTC days, today included; 0 means {@link #DEFAULT_DAYS}. */
@@ -39,7 +40,8 @@ public class MoodService {
         int n = days == 0 ? DEFAULT_DAYS : days;
         LocalDate to = LocalDate.now(clock);
         LocalDate from = to.minusDays(n - 1L);
-        return Panache.withSession(() -> mood.timeline(user, from.atStartOfDay(ZoneOffset.UTC).toInstant(),
+        // Insights tolerate the replica's lag (read-your-writes still holds: see ReadRouter).
+        return reads.read(user, db -> mood.timeline(db, user, from.atStartOfDay(ZoneOffset.UTC).toInstant(),
                         to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()))
                 .map(rows -> toProto(n, from, to, rows));
     }

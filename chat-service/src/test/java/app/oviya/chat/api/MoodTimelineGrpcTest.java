@@ -214,9 +214,9 @@ class MoodTimelineGrpcTest {
 
         LocalDate to = today();
         String sql = MoodRepository.TIMELINE_SQL
-                .replace(":user", "'" + UUID.fromString(user) + "'::uuid")
-                .replace(":from", "'" + to.minusDays(29) + "T00:00:00Z'::timestamptz")
-                .replace(":to", "'" + to.plusDays(1) + "T00:00:00Z'::timestamptz");
+                .replace("$1", "'" + UUID.fromString(user) + "'::uuid")
+                .replace("$2", "'" + to.minusDays(29) + "T00:00:00Z'::timestamptz")
+                .replace("$3", "'" + to.plusDays(1) + "T00:00:00Z'::timestamptz");
         String plan = String.join("\n", calls.rows("explain " + sql));
         // An index (only / bitmap) scan of the partial index, bounded by user AND time: the cost follows the range asked for.
         assertTrue(plan.matches("(?s).*(Index Only Scan using|Index Scan using|Bitmap Index Scan on) messages_user_emotion_created_idx.*"), plan);

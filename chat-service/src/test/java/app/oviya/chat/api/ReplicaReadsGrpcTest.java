@@ -22,10 +22,12 @@ import app.oviya.chat.v1.Conversation;
 import app.oviya.chat.v1.ConversationPage;
 import app.oviya.chat.v1.CreateConversationRequest;
 import app.oviya.chat.v1.DeleteConversationRequest;
+import app.oviya.chat.v1.GetMoodTimelineRequest;
 import app.oviya.chat.v1.ListConversationsRequest;
 import app.oviya.chat.v1.ListMessagesRequest;
 import app.oviya.chat.v1.Message;
 import app.oviya.chat.v1.MessagePage;
+import app.oviya.chat.v1.MoodDay;
 import app.oviya.chat.v1.UpdateConversationRequest;
 import app.oviya.common.error.ErrorCode;
 import app.oviya.common.error.ServiceException;
@@ -140,6 +142,29 @@ class ReplicaReadsGrpcTest {
         assertNotNull(ChatCalls.await(CATCH_UP, () -> messages(user, c.getId(), "").getItemsCount() == 3 ? true : null),
                 "the new message appears once the replica replays it");
         assertEquals(2, list(user, "").getItemsCount());
+    }
+
+    @Test
+    void theMoodTimelineIsAnsweredByTheStandby() {
+        String user = newUser();
+        Conversation c = create(user, "Moods");
+        say(user, c.getId(), "Hello");
+        awaitReplayed();
+        long before = moodToday(user);
+        // An emotion written on the primary behind chat-service's back stays out while replay is paused.
+        replay("pg_wal_replay_pause()");
+        calls.execute("insert into messages (id, conversation_id, user_id, role, content, status, created_at, emotion_label, "
+                + "emotion_intensity) values (gen_random_uuid(), ?::uuid, ?::uuid, 'assistant', 'written elsewhere', 'complete', now(), "
+                + "'joy', 0.5)", c.getId(), user);
+        assertEquals(before, moodToday(user), "the lagging standby answered");
+        replay("pg_wal_replay_resume()");
+        assertNotNull(ChatCalls.await(CATCH_UP, () -> moodToday(user) == before + 1 ? true : null),
+                "the emotion appears once the replica replays it");
+    }
+
+    private long moodToday(String user) {
+        return calls.chat().getMoodTimeline(GetMoodTimelineRequest.newBuilder().setUserId(user).setDays(1).build())
+                .getItemsList().stream().mapToLong(MoodDay::getCount).sum();
     }
 
     @Test
