@@ -135,7 +135,7 @@ public final class RedisLimiterStore implements LimiterStore {
             Pending call = new Pending(System.nanoTime() + timeoutNanos, emitter);
             waiting.add(call);
             watch();
-            int slot = connections.length() == 1 ? 0 : Math.floorMod(next.getAndIncrement(), connections.length());
+            int slot = Math.floorMod(next.getAndIncrement(), connections.length());
             Future<RedisConnection> used = connection(slot);
             used.compose(c -> c.send(request)).onComplete(answer -> {
                 if (answer.failed() && !isNoScript(answer.cause())) {

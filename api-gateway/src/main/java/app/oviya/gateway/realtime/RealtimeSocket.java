@@ -175,7 +175,8 @@ public class RealtimeSocket {
 
         ConnectionPeer(WebSocketConnection connection, int maxPendingFrames, Counter slowClients) {
             this.connection = connection;
-            this.sender = new BoundedSender(maxPendingFrames, frame -> connection.sendText(frame), () -> {
+            this.sender = new BoundedSender(maxPendingFrames, frame -> connection.sendText(frame).onFailure()
+                    .invoke(t -> LOG.debugf("realtime: frame not sent to %s: %s", connection.id(), t.toString())), () -> {
                 slowClients.increment();
                 LOG.infof("realtime: closing %s, its client is %d frames behind", connection.id(), maxPendingFrames);
                 close(CloseCodes.TOO_SLOW, "too far behind; reconnect and reload");

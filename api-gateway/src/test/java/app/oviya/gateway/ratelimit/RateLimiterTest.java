@@ -11,14 +11,19 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
+import io.vertx.redis.client.RedisOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,9 +43,9 @@ class RateLimiterTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        // Every limiter below keeps one pooled connection for good (as the gateway's single limiter
-        // does), so the pool must hold one per limiter the tests create.
-        redis = Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
+        // Every limiter below keeps its two pooled connections for good (as the gateway's single
+        // limiter does), so the pool must hold two per limiter the tests create.
+        redis = Redis.createClient(vertx, new RedisOptions()
                 .setConnectionString(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")).setMaxPoolSize(32));
         // Nothing listens on port 1: every call fails at once, like a Redis that is down.
         deadRedis = Redis.createClient(vertx, "redis://127.0.0.1:1");
@@ -103,10 +108,10 @@ class RateLimiterTest {
 
     /** A clock the test moves by hand. */
     static final class ManualClock extends Clock {
-        private final java.util.concurrent.atomic.AtomicLong millis;
+        private final AtomicLong millis;
 
         ManualClock(long startMillis) {
-            millis = new java.util.concurrent.atomic.AtomicLong(startMillis);
+            millis = new AtomicLong(startMillis);
         }
 
         void advance(Duration d) {
@@ -114,17 +119,17 @@ class RateLimiterTest {
         }
 
         @Override
-        public java.time.Instant instant() {
-            return java.time.Instant.ofEpochMilli(millis.get());
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
         }
 
         @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
     }
