@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.oviya.ai.provider.FakeAnthropic;
+import app.oviya.ai.provider.ProviderEvent;
+import app.oviya.ai.service.UsageLedger;
 import app.oviya.ai.v1.AiServiceGrpc;
 import app.oviya.ai.v1.Completed;
 import app.oviya.ai.v1.GenerateEvent;
 import app.oviya.ai.v1.GenerateRequest;
 import app.oviya.common.testing.GrpcTestSupport;
+import io.agroal.api.AgroalDataSource;
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -23,7 +27,12 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.math.BigDecimal;
 import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +84,15 @@ class AnthropicAgentTest {
     @Inject
     Vertx vertx;
 
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    UsageLedger ledger;
+
+    @Inject
+    MeterRegistry metrics;
+
     private FakeAnthropic fake;
     private ManagedChannel channel;
 
@@ -124,6 +142,54 @@ class AnthropicAgentTest {
         assertTrue(done.getUsage().getInputTokens() > 0);
         assertEquals(1, fake.bodies().size());
         assertEquals("sk-test", fake.requests().get(0).getHeader("x-api-key"));
+    }
+
+    @Test
+    void everyCallIsInTheLedgerWithItsCacheTokensAndEstimatedCost() throws SQLException {
+        fake.always(fake.text("I hear you. Tell me more about it."));
+        String user = UUID.randomUUID().toString();
+        double costBefore = costCounter();
+        generate(request("Work has been piling up and I barely sleep").setUserId(user).build());
+        generate(request("And my manager keeps adding deadlines on top").setUserId(user).build());
+
+        BigDecimal total = BigDecimal.ZERO;
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("select model, input_tokens,"
+                + " output_tokens, cache_write_tokens, cache_read_tokens, cost_usd from usage_events where user_id = ?"
+                + " order by created_at")) {
+            ps.setObject(1, UUID.fromString(user));
+            try (ResultSet rs = ps.executeQuery()) {
+                List<long[]> rows = new ArrayList<>();
+                while (rs.next()) {
+                    assertEquals("claude-sonnet-4-5", rs.getString(1));
+                    long[] t = {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)};
+                    rows.add(t);
+                    // Sonnet 4.5 list prices per million tokens: input 3, output 15, cache write 3.75, cache read 0.30.
+                    BigDecimal expected = BigDecimal.valueOf((t[0] * 3 + t[1] * 15 + t[2] * 3.75 + t[3] * 0.30) / 1e6)
+                            .setScale(6, java.math.RoundingMode.HALF_UP);
+                    assertEquals(0, expected.compareTo(rs.getBigDecimal(6)), "cost of " + java.util.Arrays.toString(t));
+                    assertTrue(rs.getBigDecimal(6).signum() > 0);
+                    total = total.add(rs.getBigDecimal(6));
+                }
+                assertEquals(2, rows.size(), "one ledger row per provider call");
+                assertTrue(rows.get(0)[2] > 0, "the first turn writes the persona to the prompt cache");
+                assertTrue(rows.get(1)[3] > 0, "the second turn reads it");
+            }
+        }
+        assertEquals(total.doubleValue(), costCounter() - costBefore, 1e-9, "oviya_ai_cost_usd follows the ledger");
+    }
+
+    @Test
+    void costFollowsTheModelsPriceAndDatedIdsUseTheirAlias() {
+        ProviderEvent.Done million = new ProviderEvent.Done("claude-haiku-4-5-20251001", 1_000_000, 1_000_000, 1_000_000,
+                1_000_000, "end_turn");
+        assertEquals(0, new BigDecimal("7.35").compareTo(ledger.cost(million)), "1 + 5 + 1.25 + 0.10 USD");
+        ProviderEvent.Done unknown = new ProviderEvent.Done("my-own-model", 1000, 1000, 0, 0, "end_turn");
+        assertEquals(0, BigDecimal.ZERO.compareTo(ledger.cost(unknown)), "no configured price: no estimate");
+    }
+
+    private double costCounter() {
+        return metrics.find("oviya_ai_cost_usd").tag("model", "claude-sonnet-4-5").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     @Test
