@@ -14,6 +14,8 @@ import app.oviya.ai.v1.MemorySnippet;
 import app.oviya.ai.v1.Safety;
 import app.oviya.ai.v1.Usage;
 import app.oviya.common.error.ServiceException;
+import app.oviya.common.metrics.TurnClock;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,9 +45,11 @@ public class CompanionAgent {
     private final UsageLedger ledger;
     private final AiConfig config;
     private final SemanticCrisisDetector semanticCrisis;
+    private final MeterRegistry metrics;
 
     public CompanionAgent(EmotionClassifier emotions, CrisisDetector crisis, SemanticCrisisDetector semanticCrisis, Persona persona,
-            ProviderSelector providers, OfflineProvider offline, UsageLedger ledger, AiConfig config) {
+            ProviderSelector providers, OfflineProvider offline, UsageLedger ledger, AiConfig config, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.semanticCrisis = semanticCrisis;
         this.offline = offline;
         this.emotions = emotions;
@@ -71,22 +75,24 @@ public class CompanionAgent {
         String customPersona = customPersona(request);
         String country = request.getCountry().isBlank() ? config.crisis().defaultCountry() : request.getCountry().strip();
 
+        TurnClock clock = new TurnClock(metrics, "oviya.ai.turn");
         boolean phraseRisk = crisis.assess(text) == CrisisDetector.Risk.HIGH;
         // The embedding model is CPU work: off the event loop, then the turn continues. One embedding serves
         // the emotion and the semantic crisis check (beyond the phrase list).
-        return emotions.analyseAsync(text).onItem().transformToMulti(analysis -> {
+        return emotions.analyseAsync(text, request.getMessageEmbeddingList(), request.getMessageEmbeddingModel()).onItem().transformToMulti(analysis -> {
+            clock.mark("analysed");
             boolean highRisk = phraseRisk || semanticCrisis.highRisk(analysis.vector());
             if (highRisk) {
                 // Audited without the message text.
                 AUDIT.warnf("crisis risk=high source=%s user=%s conversation=%s country=%s", phraseRisk ? "phrases" : "semantic",
                         userId, conversationId, country);
             }
-            return turn(request, text, userId, conversationId, customPersona, country, analysis.emotion(), highRisk);
+            return turn(request, text, userId, conversationId, customPersona, country, analysis.emotion(), highRisk, clock);
         });
     }
 
     private Multi<GenerateEvent> turn(GenerateRequest request, String text, UUID userId, UUID conversationId,
-            String customPersona, String country, EmotionDetector.Emotion emotion, boolean highRisk) {
+            String customPersona, String country, EmotionDetector.Emotion emotion, boolean highRisk, TurnClock clock) {
         LlmProvider provider = providers.active();
         List<String> memories = memories(request.getMemoriesList());
         PromptAssembler.Prompt prompt = PromptAssembler.assemble(persona.system(customPersona, request.getDisplayName()),
@@ -100,7 +106,8 @@ public class CompanionAgent {
         // Crisis turns are never held back by budgets or queues.
         Multi<ProviderEvent> live = admission == null || highRisk ? provider.stream(turn)
                 : admission.admit(request.getPlan(), prompt.estimatedTokens() + config.maxTokens())
-                        .onItem().transformToMulti(ticket -> provider.stream(turn).onItem().invoke(event -> {
+                        .onItem().transformToMulti(ticket -> provider.stream(turn).onSubscription().invoke(() -> clock.mark("admitted"))
+                                .onItem().invoke(event -> {
                             if (event instanceof ProviderEvent.Done d) {
                                 // The budget was charged with an estimate: correct it with the real usage.
                                 admission.settle(ticket, AdmissionController.usedTokens(d.inputTokens(), d.cacheWriteTokens(),
@@ -138,6 +145,7 @@ public class CompanionAgent {
         StringBuilder replyText = new StringBuilder();
         Multi<GenerateEvent> deltas = replies.onItem().transformToUniAndConcatenate(event -> {
             if (event instanceof ProviderEvent.Delta d) {
+                clock.firstDelta();
                 replyText.append(d.text());
                 return Uni.createFrom().item(GenerateEvent.newBuilder().setDelta(d.text()).build());
             }

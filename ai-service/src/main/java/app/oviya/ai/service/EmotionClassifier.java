@@ -107,6 +107,30 @@ public class EmotionClassifier {
         return Offload.toWorker(() -> analyse(text), workers);
     }
 
+    /**
+     * {@link #analyseAsync(String)}, reusing the message's vector when another service already computed
+     * it with the same model (memory-service embeds the message for the memory search): no second
+     * embedding, and nothing to wait for. A vector from another model, or of the wrong size, is ignored.
+     */
+    public Uni<Analysis> analyseAsync(String text, List<Float> given, String givenModel) {
+        float[] v = reusable(given, givenModel);
+        if (v == null || text == null || text.isBlank()) {
+            return analyseAsync(text);
+        }
+        return Uni.createFrom().item(new Analysis(detect(text, v), v));
+    }
+
+    float[] reusable(List<Float> given, String givenModel) {
+        if (model == null || given == null || given.size() != MiniLm.DIMENSION || !MiniLm.MODEL_ID.equals(givenModel)) {
+            return null;
+        }
+        float[] v = new float[given.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = given.get(i);
+        }
+        return normalize(v);
+    }
+
     Analysis analyse(String text) {
         if (text == null || text.isBlank()) {
             return new Analysis(EmotionDetector.Emotion.NEUTRAL, null);

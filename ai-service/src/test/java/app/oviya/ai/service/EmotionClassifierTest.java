@@ -35,6 +35,33 @@ class EmotionClassifierTest {
     }
 
     @Test
+    void aVectorFromTheSameModelIsReusedAndAnyOtherIsIgnored() {
+        String text = "I keep waiting for the results and my stomach is in knots";
+        EmotionClassifier.Analysis computed = classifier.analyseAsync(text).await().indefinitely();
+        List<Float> vector = new java.util.ArrayList<>();
+        for (float x : computed.vector()) {
+            vector.add(x);
+        }
+        EmotionClassifier.Analysis reused = classifier.analyseAsync(text, vector, app.oviya.common.embedding.MiniLm.MODEL_ID)
+                .await().indefinitely();
+        assertEquals(computed.emotion(), reused.emotion());
+        assertTrue(java.util.Arrays.equals(computed.vector(), reused.vector()));
+
+        // The vector decides: handed the vector of another sentence, the classifier believes it (so it really
+        // skipped the embedding), unless the vector is from another model or of another size.
+        String other = "We won the final and everyone is hugging and singing";
+        List<Float> otherVector = new java.util.ArrayList<>();
+        for (float x : classifier.embedding(other)) {
+            otherVector.add(x);
+        }
+        assertEquals(classifier.embeddingOnly(other), classifier.analyseAsync("hmm", otherVector, "all-minilm-l6-v2-q")
+                .await().indefinitely().emotion().label());
+        assertEquals(computed.emotion(), classifier.analyseAsync(text, otherVector, "text-embedding-3-small").await().indefinitely().emotion());
+        assertEquals(computed.emotion(), classifier.analyseAsync(text, otherVector.subList(0, 100), "all-minilm-l6-v2-q")
+                .await().indefinitely().emotion());
+    }
+
+    @Test
     void theLabelledSetHasAtLeast200SentencesOverAllLabels() {
         assertTrue(labelled.values().stream().mapToInt(List::size).sum() >= 200);
         assertEquals(9, labelled.size(), labelled.keySet().toString());

@@ -3,14 +3,13 @@ package app.oviya.chat.client;
 import app.oviya.common.error.GrpcErrors;
 import app.oviya.memory.v1.ExtractFromTurnRequest;
 import app.oviya.memory.v1.ExtractFromTurnResponse;
-import app.oviya.memory.v1.Memory;
 import app.oviya.memory.v1.MemoryService;
 import app.oviya.memory.v1.SearchRequest;
+import app.oviya.memory.v1.SearchResponse;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -36,14 +35,13 @@ public class MemoryClient {
     @Timeout(value = 300, unit = ChronoUnit.MILLIS)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
     @Fallback(fallbackMethod = "noMemories")
-    public Uni<List<Memory>> search(String userId, String query, int limit) {
-        return memory.search(SearchRequest.newBuilder().setUserId(userId).setQuery(query).setLimit(limit).build())
-                .map(r -> r.getItemsList());
+    public Uni<SearchResponse> search(String userId, String query, int limit) {
+        return memory.search(SearchRequest.newBuilder().setUserId(userId).setQuery(query).setLimit(limit).build());
     }
 
-    Uni<List<Memory>> noMemories(String userId, String query, int limit, Throwable failure) {
+    Uni<SearchResponse> noMemories(String userId, String query, int limit, Throwable failure) {
         LOG.warnf("Replying without memories: memory search failed (%s)", failure.toString());
-        return Uni.createFrom().item(List.of());
+        return Uni.createFrom().item(SearchResponse.getDefaultInstance());
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)

@@ -17,8 +17,11 @@ import app.oviya.chat.v1.ReplyDelta;
 import app.oviya.chat.v1.SendMessageRequest;
 import app.oviya.common.concurrent.Offload;
 import app.oviya.common.error.ErrorCode;
+import app.oviya.common.metrics.TurnClock;
+import io.micrometer.core.instrument.MeterRegistry;
 import app.oviya.common.error.ServiceException;
 import app.oviya.memory.v1.Memory;
+import app.oviya.memory.v1.SearchResponse;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -57,10 +60,12 @@ public class SendMessageService {
     private final ContextCache contextCache;
     private final ReplyStreams streams;
     private final ReadRouter reads;
+    private final MeterRegistry metrics;
 
     public SendMessageService(ConversationRepository conversations, MessageRepository messages, AiClient ai, MemoryClient memory,
-            ChatConfig config, ContextCache contextCache, ReplyStreams streams, ReadRouter reads) {
+            ChatConfig config, ContextCache contextCache, ReplyStreams streams, ReadRouter reads, MeterRegistry metrics) {
         this.reads = reads;
+        this.metrics = metrics;
         this.contextCache = contextCache;
         this.streams = streams;
         this.conversations = conversations;
@@ -93,16 +98,27 @@ public class SendMessageService {
         }
         Context context = Vertx.currentContext();
         AtomicLong seq = new AtomicLong();
+        TurnClock clock = new TurnClock(metrics, "oviya.chat.turn");
+        // The memory search needs only the user and the text: it runs while the message is stored and the
+        // reply is locked, instead of after (it never fails: no memories on error or deadline). A send
+        // that turns out to be a replay or a re-attach does not use it.
+        Uni<SearchResponse> memories = memory.search(userId.toString(), content, config.memoriesPerTurn())
+                .onItem().invoke(() -> clock.mark("memories"))
+                .memoize().indefinitely();
+        memories.subscribe().with(found -> { }, failure -> { });
         return storeUserMessage(userId, conversationId, content, key)
-                .call(stored -> stored.fresh() ? contextCache.append(stored.message()) : Uni.createFrom().voidItem())
-                .call(stored -> stored.fresh() ? reads.wrote(userId) : Uni.createFrom().voidItem())
+                // The recent-context cache and the read-your-writes position are independent: both at once.
+                .call(stored -> stored.fresh()
+                        ? Uni.combine().all().unis(contextCache.append(stored.message()), reads.wrote(userId)).discardItems()
+                        : Uni.createFrom().voidItem())
                 .onItem().transformToMulti(stored -> {
+            clock.mark("stored");
             ChatEvent created = event(seq, ChatEvent.newBuilder().setMessageCreated(Messages.toProto(stored.message())));
             if (stored.reply() != null && !"failed".equals(stored.reply().status)) {
                 return Multi.createFrom().items(created,
                         event(seq, ChatEvent.newBuilder().setReplyCompleted(Messages.toProto(stored.reply()))));
             }
-            return generateOrAttach(stored.message(), created, Profile.of(request), context, seq);
+            return generateOrAttach(stored.message(), created, Profile.of(request), context, seq, clock, memories);
         });
     }
 
@@ -111,7 +127,8 @@ public class SendMessageService {
      * event; a concurrent duplicate (same Idempotency-Key) re-attaches to those events instead of
      * asking the AI a second time.
      */
-    private Multi<ChatEvent> generateOrAttach(MessageEntity userMessage, ChatEvent created, Profile profile, Context context, AtomicLong seq) {
+    private Multi<ChatEvent> generateOrAttach(MessageEntity userMessage, ChatEvent created, Profile profile, Context context, AtomicLong seq,
+            TurnClock clock, Uni<SearchResponse> memories) {
         UUID replyId = replyIdOf(userMessage.id);
         return streams.tryGenerate(replyId, userMessage.userId, userMessage.conversationId).onItem().transformToMulti(generator -> {
             if (!generator) {
@@ -123,8 +140,9 @@ public class SendMessageService {
                     return streams.release(replyId).onItem().transformToMulti(ignored -> Multi.createFrom().items(created,
                             event(seq, ChatEvent.newBuilder().setReplyCompleted(Messages.toProto(done)))));
                 }
+                clock.mark("locked");
                 ReplyStreams.Outbox outbox = streams.outbox(replyId, userMessage.userId, userMessage.conversationId);
-                return Multi.createBy().concatenating().streams(Multi.createFrom().item(created), reply(userMessage, profile, context, seq))
+                return Multi.createBy().concatenating().streams(Multi.createFrom().item(created), reply(userMessage, profile, context, seq, clock, memories))
                         .onItem().invoke(outbox::add)
                         .onTermination().call((failure, cancelled) -> {
                             if (cancelled) {
@@ -226,7 +244,8 @@ public class SendMessageService {
         return messages.findReplyTo(found.id).map(reply -> new Stored(found, reply));
     }
 
-    private Multi<ChatEvent> reply(MessageEntity userMessage, Profile profile, Context context, AtomicLong seq) {
+    private Multi<ChatEvent> reply(MessageEntity userMessage, Profile profile, Context context, AtomicLong seq, TurnClock clock,
+            Uni<SearchResponse> memories) {
         // One reply per user message, so its id follows from the user message's: concurrent duplicate
         // sends then stream deltas under the id of the reply that is finally stored.
         UUID replyId = replyIdOf(userMessage.id);
@@ -237,10 +256,12 @@ public class SendMessageService {
         Uni<List<ContextMessage>> history = contextCache.newest(userMessage.conversationId,
                         () -> Panache.withSession(() -> messages.newest(userMessage.conversationId, config.contextWindow() + 1)))
                 .map(rows -> contextOf(rows, userMessage.id));
-        Uni<List<Memory>> memories = memory.search(userMessage.userId.toString(), userMessage.content, config.memoriesPerTurn());
 
         Multi<ChatEvent> stream = Uni.combine().all().unis(history, memories).asTuple()
-                .onItem().transformToMulti(t -> ai.generate(generateRequest(userMessage, profile, t.getItem1(), t.getItem2())))
+                .onItem().transformToMulti(t -> {
+                    clock.mark("prompt_inputs");
+                    return ai.generate(generateRequest(userMessage, profile, t.getItem1(), t.getItem2()));
+                })
                 .emitOn(Offload.backTo(context))
                 .onItem().transformToUniAndConcatenate(ev -> switch (ev.getEventCase()) {
                     case EMOTION -> {
@@ -248,6 +269,7 @@ public class SendMessageService {
                         yield Uni.createFrom().<ChatEvent>nullItem();
                     }
                     case DELTA -> {
+                        clock.firstDelta();
                         text.append(ev.getDelta());
                         yield Uni.createFrom().item(event(seq, ChatEvent.newBuilder()
                                 .setReplyDelta(ReplyDelta.newBuilder().setMessageId(replyId.toString()).setText(ev.getDelta()))));
@@ -355,7 +377,7 @@ public class SendMessageService {
         }
     }
 
-    private static GenerateRequest generateRequest(MessageEntity m, Profile profile, List<ContextMessage> context, List<Memory> memories) {
+    private static GenerateRequest generateRequest(MessageEntity m, Profile profile, List<ContextMessage> context, SearchResponse found) {
         GenerateRequest.Builder b = GenerateRequest.newBuilder()
                 .setUserId(m.userId.toString())
                 .setConversationId(m.conversationId.toString())
@@ -364,8 +386,11 @@ public class SendMessageService {
                 .addAllContext(context)
                 // ai-service ignores a custom persona unless the plan is premium, and defaults the country.
                 .setCustomPersona(profile.persona())
-                .setCountry(profile.country());
-        for (Memory mem : memories) {
+                .setCountry(profile.country())
+                // memory-service already embedded the message for the search: ai-service reuses it.
+                .addAllMessageEmbedding(found.getQueryEmbeddingList())
+                .setMessageEmbeddingModel(found.getEmbeddingModel());
+        for (Memory mem : found.getItemsList()) {
             b.addMemories(MemorySnippet.newBuilder().setId(mem.getId()).setContent(mem.getContent()).setKind(mem.getKind())
                     .setScore(mem.getScore()));
         }

@@ -179,6 +179,9 @@ class SendMessageGrpcTest {
         assertEquals(content, asked.getUserMessage());
         assertEquals(conversation, asked.getConversationId());
         assertEquals(List.of(FakeMemory.MEMORY), asked.getMemoriesList().stream().map(m -> m.getContent()).toList());
+        // The message's embedding from the search travels on, so ai-service does not embed it again.
+        assertEquals(FakeMemory.QUERY_EMBEDDING, asked.getMessageEmbeddingList());
+        assertEquals(FakeMemory.EMBEDDING_MODEL, asked.getMessageEmbeddingModel());
         assertEquals(0, asked.getContextCount(), "the current message is not repeated as context");
 
         // Extraction gets the user's own words only, after the reply (asynchronously).

@@ -18,6 +18,12 @@ public final class FakeMemory extends MemoryServiceGrpc.MemoryServiceImplBase {
     public enum SearchMode { MEMORIES, FAIL, SLOW }
 
     public static final String MEMORY = "User likes green tea";
+
+    /** What the fake answers as the query's embedding (a real one has 384 dimensions; chat-service only hands it on). */
+
+    public static final List<Float> QUERY_EMBEDDING = List.of(0.6f, 0.8f, 0f);
+
+    public static final String EMBEDDING_MODEL = "all-minilm-l6-v2-q";
     /** Well beyond chat-service's 300 ms search deadline. */
     public static final long SLOW_MILLIS = 2_000;
 
@@ -58,7 +64,8 @@ public final class FakeMemory extends MemoryServiceGrpc.MemoryServiceImplBase {
 
     private static void answer(StreamObserver<SearchResponse> out) {
         out.onNext(SearchResponse.newBuilder().addItems(Memory.newBuilder().setId(UUID.randomUUID().toString())
-                .setContent(MEMORY).setKind("preference").setImportance(0.6).setScore(0.9)).build());
+                .setContent(MEMORY).setKind("preference").setImportance(0.6).setScore(0.9))
+                .addAllQueryEmbedding(QUERY_EMBEDDING).setEmbeddingModel(EMBEDDING_MODEL).build());
         out.onCompleted();
     }
 

@@ -28,6 +28,8 @@ import java.io.UncheckedIOException;
 public final class MiniLm {
 
     public static final int DIMENSION = 384;
+    /** How services name this model when they hand its vectors to each other (see SearchResponse.embedding_model). */
+    public static final String MODEL_ID = "all-minilm-l6-v2-q";
     private static final String MODEL = "all-minilm-l6-v2-q.onnx";
     private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
 

@@ -44,7 +44,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ol>
  * Prints p50/p90/p99 of both and the overhead. A main class, not a test: it never runs in the
  * build. Knobs (system properties): bench.concurrency (50), bench.rounds (20), bench.warmup (4),
- * bench.phase (both | direct | stack), bench.deltaIntervalMs (10: the stub's pause between deltas).
+ * bench.phase (both | direct | stack), bench.deltaIntervalMs (10: the stub's pause between deltas),
+ * bench.messages (labelled: the 206 sentences of four words or more of ai-service's emotion set, a median of 44 characters,
+ * like real chat messages | uuid: the earlier "Round N: today was long and I keep thinking about it
+ * <uuid>", whose uuid alone is ~35 word pieces and makes every embedding ~3x dearer).
  */
 public final class TimeToFirstTokenBenchmark {
 
@@ -56,6 +59,14 @@ public final class TimeToFirstTokenBenchmark {
     private final int rounds = Integer.getInteger("bench.rounds", 20);
     private final int warmup = Integer.getInteger("bench.warmup", 4);
     private final String phase = System.getProperty("bench.phase", "both");
+    private final String messages = System.getProperty("bench.messages", "labelled");
+    /**
+     * Spread the clients' starts over one stream's length (client i waits i/concurrency of it) at the
+     * start of the warm-up and of the measured phase, so that "50 concurrent streams" means 50 open
+     * streams in steady state rather than 50 sends in the same millisecond after each barrier
+     * (bench.stagger=false: the earlier synchronised start).
+     */
+    private final boolean stagger = Boolean.parseBoolean(System.getProperty("bench.stagger", "true"));
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -79,8 +90,8 @@ public final class TimeToFirstTokenBenchmark {
     }
 
     private void run() throws Exception {
-        System.out.printf("Time to first token: %d concurrent streams x %d rounds (+%d warm-up rounds), phase=%s, stub deltas %d ms apart%n",
-                concurrency, rounds, warmup, phase, AnthropicStub.DELTA_INTERVAL_MS);
+        System.out.printf("Time to first token: %d concurrent streams x %d rounds (+%d warm-up rounds), phase=%s, stub deltas %d ms apart,"
+                + " staggered starts %s%n", concurrency, rounds, warmup, phase, AnthropicStub.DELTA_INTERVAL_MS, stagger);
         System.out.println("load average at start: " + loadAverage());
         Result direct = null;
         Result stack = null;
@@ -110,6 +121,11 @@ public final class TimeToFirstTokenBenchmark {
     }
 
     private Result measure(String name, Stream stream) throws Exception {
+        return measure(name, stream, () -> { });
+    }
+
+    /** {@code atMeasureStart} runs once, when every client has warmed up and before any is measured. */
+    private Result measure(String name, Stream stream, Runnable atMeasureStart) throws Exception {
         ConcurrentLinkedQueue<Long> samples = new ConcurrentLinkedQueue<>();
         AtomicInteger failures = new AtomicInteger();
         AtomicInteger warm = new AtomicInteger(concurrency);
@@ -122,13 +138,18 @@ public final class TimeToFirstTokenBenchmark {
                 int client = c;
                 clients.add(pool.submit(() -> {
                     for (int r = 0; r < warmup + rounds; r++) {
+                        if (r == 0) {
+                            staggerStart(client);
+                        }
                         if (r == warmup) {
                             // Everyone warms up before anyone is measured, so measured streams never overlap a cold start.
                             if (warm.decrementAndGet() == 0) {
+                                atMeasureStart.run();
                                 measuredFrom[0] = System.nanoTime();
                                 warmedUp.countDown();
                             }
                             warmedUp.await();
+                            staggerStart(client);
                         }
                         try {
                             long t = stream.open(client, r);
@@ -161,6 +182,14 @@ public final class TimeToFirstTokenBenchmark {
         System.out.printf(Locale.ROOT, "%s: %d streams, %d failed, p50 %.1f ms, p99 %.1f ms%n", name, r.nanos().size(), r.failures(),
                 r.nanos().isEmpty() ? 0.0 : r.percentile(50), r.nanos().isEmpty() ? 0.0 : r.percentile(99));
         return r;
+    }
+
+    /** Client i of n waits i/n of one stream's length (the stub's five deltas) before its next send. */
+    private void staggerStart(int client) throws InterruptedException {
+        if (stagger) {
+            long streamMs = 4 * AnthropicStub.DELTA_INTERVAL_MS + 20;
+            Thread.sleep(streamMs * client / concurrency);
+        }
     }
 
     /** One Messages request to the stub, as ai-service would send it. */
@@ -234,6 +263,7 @@ public final class TimeToFirstTokenBenchmark {
         System.out.println("starting the packaged services (logs: e2e-tests/target/e2e-logs)...");
         try (LocalStack running = stack.start()) {
             String gateway = running.gatewayUrl();
+            java.util.concurrent.atomic.AtomicReference<Map<String, TreeMap<Double, Double>>> before = new java.util.concurrent.atomic.AtomicReference<>();
             List<String> tokens = new ArrayList<>();
             List<String> conversations = new ArrayList<>();
             for (int c = 0; c < concurrency; c++) {
@@ -242,15 +272,21 @@ public final class TimeToFirstTokenBenchmark {
                 conversations.add(createConversation(gateway, token));
             }
             System.out.println(concurrency + " users registered, one conversation each");
+            List<String> texts = "uuid".equals(messages) ? List.of() : labelledSentences(root);
+            System.out.println("messages: " + ("uuid".equals(messages) ? "Round N: ... <uuid>" : texts.size() + " labelled sentences"));
             Result result = measure("gateway -> chat -> memory + ai -> stub (first reply.delta)", (c, r) -> {
-                String body = "{\"content\":\"Round " + r + ": today was long and I keep thinking about it " + UUID.randomUUID() + "\"}";
+                // The response cache answers only known openers ("hi", "good morning"), none of these: every send reaches the stub.
+                String text = texts.isEmpty() ? "Round " + r + ": today was long and I keep thinking about it " + UUID.randomUUID()
+                        : texts.get((c * 31 + r) % texts.size());
+                String body = "{\"content\":\"" + text + "\"}";
                 HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/v1/conversations/" + conversations.get(c) + "/messages"))
                         .timeout(STREAM_TIMEOUT)
                         .header("authorization", "Bearer " + tokens.get(c)).header("content-type", "application/json")
                         .header("accept", "text/event-stream").header("idempotency-key", UUID.randomUUID().toString())
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
                 return firstEvent(request, "reply.delta", "reply.completed");
-            });
+            }, () -> before.set(turnHistograms(running)));
+            printStagePercentiles(before.get(), turnHistograms(running));
             printHopTimes(running);
             return result;
         }
@@ -286,6 +322,64 @@ public final class TimeToFirstTokenBenchmark {
             }
         }
     }
+
+    /**
+     * The turn-stage histograms of chat-service and ai-service ({@code oviya_chat_turn_seconds},
+     * {@code oviya_ai_turn_seconds}: time from the start of the turn in that service to each stage),
+     * as cumulative bucket counts per service|stage.
+     */
+    private Map<String, TreeMap<Double, Double>> turnHistograms(LocalStack running) {
+        Map<String, TreeMap<Double, Double>> out = new TreeMap<>();
+        for (String service : List.of("chat-service", "ai-service", "memory-service")) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.port(service) + "/q/metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                for (String line : r.body().split("\n")) {
+                    java.util.regex.Matcher m = BUCKET.matcher(line);
+                    if (m.matches()) {
+                        double le = "+Inf".equals(m.group(3)) ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(3));
+                        out.computeIfAbsent(m.group(1) + " | " + m.group(2), k -> new TreeMap<>()).merge(le, Double.parseDouble(m.group(4)), Double::sum);
+                    }
+                }
+            } catch (Exception e) {
+                System.out.println(service + ": metrics unavailable: " + e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per stage, p50 and p99 of the measured streams only (bucket counts after minus before the
+     * measured phase); a quantile is the upper bound of the bucket it falls in (Micrometer's buckets
+     * are 10-30% apart here, so read these as +/- one bucket).
+     */
+    private static void printStagePercentiles(Map<String, TreeMap<Double, Double>> before, Map<String, TreeMap<Double, Double>> after) {
+        System.out.println();
+        System.out.println("| turn stage (time since the turn started in that service) | streams | p50 | p99 |");
+        System.out.println("|---|---|---|---|");
+        after.forEach((key, buckets) -> {
+            TreeMap<Double, Double> base = before == null ? new TreeMap<>() : before.getOrDefault(key, new TreeMap<>());
+            TreeMap<Double, Double> diff = new TreeMap<>();
+            buckets.forEach((le, n) -> diff.put(le, n - base.getOrDefault(le, 0.0)));
+            double total = diff.getOrDefault(Double.POSITIVE_INFINITY, diff.isEmpty() ? 0.0 : diff.lastEntry().getValue());
+            if (total <= 0) {
+                return;
+            }
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %s | %s |%n", key, total, quantile(diff, total, 0.50), quantile(diff, total, 0.99));
+        });
+    }
+
+    private static String quantile(TreeMap<Double, Double> cumulative, double total, double q) {
+        for (Map.Entry<Double, Double> e : cumulative.entrySet()) {
+            if (e.getValue() >= q * total) {
+                return e.getKey().isInfinite() ? "> 10 s" : String.format(Locale.ROOT, "<= %.1f ms", e.getKey() * 1000);
+            }
+        }
+        return "-";
+    }
+
+    private static final java.util.regex.Pattern BUCKET = java.util.regex.Pattern.compile(
+            "(oviya_(?:chat_turn|ai_turn|memory_search)_seconds)_bucket\\{.*stage=\"([^\"]+)\".*le=\"([^\"]+)\".*\\} ([0-9.Ee+-]+)");
 
     private static final java.util.regex.Pattern METRIC = java.util.regex.Pattern.compile(
             "(grpc_(?:server|client)_processing_duration_seconds)_(count|sum|max)\\{.*method=\"([^\"]+)\".*\\} ([0-9.Ee+-]+)");
@@ -342,6 +436,21 @@ public final class TimeToFirstTokenBenchmark {
                 env("DB_SUPERUSER_PASSWORD", "")); Statement s = c.createStatement()) {
             s.execute("create extension if not exists vector");
         }
+    }
+
+    /** The sentences of ai-service's labelled emotion set (label TAB sentence), as user messages. */
+    private static List<String> labelledSentences(Path root) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(root.resolve("ai-service/src/test/resources/emotion/labelled.tsv"))) {
+            int tab = line.indexOf('\t');
+            String sentence = tab > 0 ? line.substring(tab + 1).strip() : "";
+            // Used as a JSON string as is: sentences that would need escaping are left out (the set has none).
+            // Under four words could be an opener the response cache answers ("Good morning."): left out too.
+            if (!line.startsWith("#") && sentence.split(" ").length >= 4 && !sentence.matches(".*[\"\\\\].*")) {
+                out.add(sentence);
+            }
+        }
+        return out;
     }
 
     private static Path repoRoot() {

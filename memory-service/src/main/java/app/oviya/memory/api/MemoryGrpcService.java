@@ -27,10 +27,16 @@ public class MemoryGrpcService implements app.oviya.memory.v1.MemoryService {
 
     @Override
     public Uni<SearchResponse> search(SearchRequest request) {
-        return Uni.createFrom().deferred(() -> memories.search(request.getUserId(), request.getQuery(), request.getLimit()))
-                .map(list -> {
+        return Uni.createFrom().deferred(() -> memories.searchWithVector(request.getUserId(), request.getQuery(), request.getLimit()))
+                .map(found -> {
                     SearchResponse.Builder b = SearchResponse.newBuilder();
-                    list.forEach(s -> b.addItems(toProto(s.memory()).toBuilder().setScore(s.score()).setSimilarity(s.similarity())));
+                    found.items().forEach(s -> b.addItems(toProto(s.memory()).toBuilder().setScore(s.score()).setSimilarity(s.similarity())));
+                    if (found.queryVector() != null) {
+                        for (float x : found.queryVector()) {
+                            b.addQueryEmbedding(x);
+                        }
+                        b.setEmbeddingModel(memories.embeddingModelName());
+                    }
                     return b.build();
                 });
     }

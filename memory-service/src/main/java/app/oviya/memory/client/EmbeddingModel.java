@@ -9,6 +9,9 @@ public interface EmbeddingModel {
     /** The length of the vectors this model returns. */
     int dimension();
 
+    /** The model's name, handed on with its vectors so a receiver can tell whether they match its own. */
+    String name();
+
     Uni<List<float[]>> embedAll(List<String> texts);
 
     default Uni<float[]> embed(String text) {

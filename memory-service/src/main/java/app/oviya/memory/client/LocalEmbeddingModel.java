@@ -62,6 +62,11 @@ public class LocalEmbeddingModel implements EmbeddingModel, AutoCloseable {
     }
 
     @Override
+    public String name() {
+        return MiniLm.MODEL_ID;
+    }
+
+    @Override
     public Uni<List<float[]>> embedAll(List<String> texts) {
         return embed(texts, background);
     }

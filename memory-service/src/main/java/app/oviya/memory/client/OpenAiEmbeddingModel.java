@@ -54,6 +54,11 @@ public class OpenAiEmbeddingModel implements EmbeddingModel {
         return dimension;
     }
 
+    @Override
+    public String name() {
+        return model;
+    }
+
     /** Retryable: the provider may answer next time. */
     static final class TransientFailure extends RuntimeException {
         TransientFailure(String message, Throwable cause) {

@@ -1,6 +1,7 @@
 package app.oviya.memory.service;
 
 import app.oviya.common.error.ServiceException;
+import app.oviya.common.metrics.TurnClock;
 import app.oviya.memory.repository.MemoryEntity;
 import app.oviya.memory.client.EmbeddingModel;
 import app.oviya.memory.config.MemoryConfig;
@@ -9,6 +10,7 @@ import app.oviya.memory.repository.VectorStore;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,9 +41,11 @@ public class MemoryService {
     private final Extractor extractor;
     private final EmbeddingModel embeddings;
     private final MemoryConfig config;
+    private final MeterRegistry metrics;
 
     public MemoryService(MemoryRepository memories, VectorStore vectors, Extractor extractor, EmbeddingModel embeddings,
-            MemoryConfig config) {
+            MemoryConfig config, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.memories = memories;
         this.vectors = vectors;
         this.extractor = extractor;
@@ -142,25 +146,41 @@ public class MemoryService {
      * and those under the minimum similarity are dropped. An empty query ranks by importance and recency.
      */
     public Uni<List<Scored>> search(String userId, String query, int limit) {
+        return searchWithVector(userId, query, limit).map(Found::items);
+    }
+
+    /** Search results and the query's embedding (null for an empty query), which callers may hand on. */
+    public record Found(List<Scored> items, float[] queryVector) {
+    }
+
+    /** The name of the model that embeds queries and memories (see SearchResponse.embedding_model). */
+    public String embeddingModelName() {
+        return embeddings.name();
+    }
+
+    /** {@link #search}, also answering the query's embedding. */
+    public Uni<Found> searchWithVector(String userId, String query, int limit) {
         UUID user = parseUser(userId);
         int n = clamp(limit, 5, config.maxResults());
         Instant now = Instant.now();
         MemoryConfig.Search w = config.search();
         if (query == null || query.isBlank()) {
-            return vectors.newestCurrent(user, Math.max(n, w.candidates())).map(all -> rank(all.stream()
+            return vectors.newestCurrent(user, Math.max(n, w.candidates())).map(all -> new Found(rank(all.stream()
                     .map(m -> new Scored(m, round((w.importanceWeight() * m.importance + w.recencyWeight() * recency(m, now))
                             / (w.importanceWeight() + w.recencyWeight())), 0))
-                    .toList(), n))
+                    .toList(), n), null))
                     .onFailure().transform(Failures::toService);
         }
+        TurnClock clock = new TurnClock(metrics, "oviya.memory.search");
         return embeddings.embedQuery(query.strip())
-                .chain(vector -> vectors.nearest(user, vector, Math.max(n, w.candidates())))
-                .map(hits -> rank(hits.stream()
+                .invoke(() -> clock.mark("embedded"))
+                .chain(vector -> vectors.nearest(user, vector, Math.max(n, w.candidates())).map(hits -> new Found(rank(hits.stream()
                         .filter(h -> h.similarity() >= w.minSimilarity())
                         .map(h -> new Scored(h.memory(), round(w.similarityWeight() * h.similarity()
                                 + w.importanceWeight() * h.memory().importance + w.recencyWeight() * recency(h.memory(), now)),
                                 round(h.similarity())))
-                        .toList(), n))
+                        .toList(), n), vector)))
+                .invoke(() -> clock.mark("ranked"))
                 .onFailure().transform(Failures::toService);
     }
 

@@ -200,6 +200,22 @@ class MemoryGrpcServiceTest {
     }
 
     @Test
+    void searchAnswersTheQueryEmbeddingSoTheCallerCanHandItOn() {
+        String user = newUser();
+        remember(user, "Loves hiking in the Swiss Alps every summer");
+        app.oviya.memory.v1.SearchResponse r = memory.search(SearchRequest.newBuilder().setUserId(user)
+                .setQuery("any good hiking trails?").setLimit(5).build());
+        assertEquals(384, r.getQueryEmbeddingCount());
+        assertEquals("all-minilm-l6-v2-q", r.getEmbeddingModel());
+        double norm = r.getQueryEmbeddingList().stream().mapToDouble(x -> x * x).sum();
+        assertEquals(1.0, norm, 1e-3, "unit length");
+        // No query, no embedding: the newest memories are ranked without one.
+        app.oviya.memory.v1.SearchResponse empty = memory.search(SearchRequest.newBuilder().setUserId(user).setLimit(5).build());
+        assertEquals(0, empty.getQueryEmbeddingCount());
+        assertEquals("", empty.getEmbeddingModel());
+    }
+
+    @Test
     void searchNeverReturnsAnotherUsersMemories() {
         String a = newUser();
         String b = newUser();
