@@ -118,7 +118,7 @@ public class SendMessageService {
                 return Multi.createFrom().items(created,
                         event(seq, ChatEvent.newBuilder().setReplyCompleted(Messages.toProto(stored.reply()))));
             }
-            return generateOrAttach(stored.message(), created, Profile.of(request), context, seq, clock, memories);
+            return generateOrAttach(stored, created, Profile.of(request), context, seq, clock, memories);
         });
     }
 
@@ -127,15 +127,19 @@ public class SendMessageService {
      * event; a concurrent duplicate (same Idempotency-Key) re-attaches to those events instead of
      * asking the AI a second time.
      */
-    private Multi<ChatEvent> generateOrAttach(MessageEntity userMessage, ChatEvent created, Profile profile, Context context, AtomicLong seq,
+    private Multi<ChatEvent> generateOrAttach(Stored stored, ChatEvent created, Profile profile, Context context, AtomicLong seq,
             TurnClock clock, Uni<SearchResponse> memories) {
+        MessageEntity userMessage = stored.message();
         UUID replyId = replyIdOf(userMessage.id);
         return streams.tryGenerate(replyId, userMessage.userId, userMessage.conversationId).onItem().transformToMulti(generator -> {
             if (!generator) {
                 return streams.tail(replyId, 0);
             }
-            // Between the first look and the lock, another send may have finished this reply.
-            return Panache.withSession(() -> messages.findReplyTo(userMessage.id)).onItem().transformToMulti(done -> {
+            // Between the first look and the lock, another send may have finished the reply to a message that
+            // was already stored (a retry). A message this send has just inserted has none: no second look.
+            Uni<MessageEntity> answered = stored.fresh() ? Uni.createFrom().nullItem()
+                    : Panache.withSession(() -> messages.findReplyTo(userMessage.id));
+            return answered.onItem().transformToMulti(done -> {
                 if (done != null && !"failed".equals(done.status)) {
                     return streams.release(replyId).onItem().transformToMulti(ignored -> Multi.createFrom().items(created,
                             event(seq, ChatEvent.newBuilder().setReplyCompleted(Messages.toProto(done)))));
@@ -204,29 +208,32 @@ public class SendMessageService {
     }
 
     private Uni<Stored> storeUserMessage(UUID userId, UUID conversationId, String content, String key) {
-        Uni<Stored> insert = Panache.withTransaction(() -> conversations.findOwned(userId, conversationId).chain(c -> {
-            if (c == null) {
-                return Uni.createFrom().failure(ServiceException.notFound("conversation not found"));
-            }
+        // Three statements: the key's earlier send (a retry), then one UPDATE that both proves the
+        // conversation is the caller's and marks its activity, then the INSERT.
+        Uni<Stored> insert = Panache.withTransaction(() -> {
             Uni<MessageEntity> existing = key == null ? Uni.createFrom().nullItem() : messages.findByIdempotencyKey(userId, key);
             return existing.chain(found -> {
                 if (found != null) {
                     return replayOf(found, conversationId, content);
                 }
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                MessageEntity m = new MessageEntity();
-                m.id = UUID.randomUUID();
-                m.conversationId = conversationId;
-                m.userId = userId;
-                m.role = "user";
-                m.content = content;
-                m.status = "complete";
-                m.createdAt = now;
-                m.idempotencyKey = key;
-                touch(c, now);
-                return messages.persist(m).map(saved -> new Stored(saved, null, true));
+                return conversations.touchOwned(userId, conversationId, now).chain(updated -> {
+                    if (updated == 0) {
+                        return Uni.createFrom().failure(ServiceException.notFound("conversation not found"));
+                    }
+                    MessageEntity m = new MessageEntity();
+                    m.id = UUID.randomUUID();
+                    m.conversationId = conversationId;
+                    m.userId = userId;
+                    m.role = "user";
+                    m.content = content;
+                    m.status = "complete";
+                    m.createdAt = now;
+                    m.idempotencyKey = key;
+                    return messages.persist(m).map(saved -> new Stored(saved, null, true));
+                });
             });
-        }));
+        });
         if (key == null) {
             return insert;
         }
