@@ -11,6 +11,7 @@ import app.oviya.chat.repository.ConversationEntity;
 import app.oviya.chat.repository.ConversationRepository;
 import app.oviya.chat.repository.MessageEntity;
 import app.oviya.chat.repository.MessageRepository;
+import app.oviya.chat.repository.UserMessageInserts;
 import app.oviya.chat.v1.ChatError;
 import app.oviya.chat.v1.ChatEvent;
 import app.oviya.chat.v1.ReplyDelta;
@@ -61,9 +62,12 @@ public class SendMessageService {
     private final ReplyStreams streams;
     private final ReadRouter reads;
     private final MeterRegistry metrics;
+    private final UserMessageInserts inserts;
 
     public SendMessageService(ConversationRepository conversations, MessageRepository messages, AiClient ai, MemoryClient memory,
-            ChatConfig config, ContextCache contextCache, ReplyStreams streams, ReadRouter reads, MeterRegistry metrics) {
+            ChatConfig config, ContextCache contextCache, ReplyStreams streams, ReadRouter reads, MeterRegistry metrics,
+            UserMessageInserts inserts) {
+        this.inserts = inserts;
         this.reads = reads;
         this.metrics = metrics;
         this.contextCache = contextCache;
@@ -208,30 +212,40 @@ public class SendMessageService {
     }
 
     private Uni<Stored> storeUserMessage(UUID userId, UUID conversationId, String content, String key) {
-        // Three statements: the key's earlier send (a retry), then one UPDATE that both proves the
-        // conversation is the caller's and marks its activity, then the INSERT.
+        MessageEntity m = new MessageEntity();
+        m.id = UUID.randomUUID();
+        m.conversationId = conversationId;
+        m.userId = userId;
+        m.role = "user";
+        m.content = content;
+        m.status = "complete";
+        m.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        m.idempotencyKey = key;
+        // A first send is one statement. A key that was used before (a retry, or a concurrent duplicate)
+        // is a unique violation that changed nothing: then the careful path replays or refuses.
+        return inserts.insert(m)
+                .chain(stored -> stored ? Uni.createFrom().item(new Stored(m, null, true))
+                        : Uni.createFrom().<Stored>failure(ServiceException.notFound("conversation not found")))
+                .onFailure(SendMessageService::isUniqueViolation)
+                .recoverWithUni(() -> storeOrReplay(m));
+    }
+
+    /** The key was used before: answer with that send (same message) or refuse (another message). */
+    private Uni<Stored> storeOrReplay(MessageEntity m) {
+        UUID userId = m.userId;
+        UUID conversationId = m.conversationId;
+        String content = m.content;
+        String key = m.idempotencyKey;
+        // The first send may have gone since (its conversation deleted): then this one is stored after all.
         Uni<Stored> insert = Panache.withTransaction(() -> {
             Uni<MessageEntity> existing = key == null ? Uni.createFrom().nullItem() : messages.findByIdempotencyKey(userId, key);
             return existing.chain(found -> {
                 if (found != null) {
                     return replayOf(found, conversationId, content);
                 }
-                Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                return conversations.touchOwned(userId, conversationId, now).chain(updated -> {
-                    if (updated == 0) {
-                        return Uni.createFrom().failure(ServiceException.notFound("conversation not found"));
-                    }
-                    MessageEntity m = new MessageEntity();
-                    m.id = UUID.randomUUID();
-                    m.conversationId = conversationId;
-                    m.userId = userId;
-                    m.role = "user";
-                    m.content = content;
-                    m.status = "complete";
-                    m.createdAt = now;
-                    m.idempotencyKey = key;
-                    return messages.persist(m).map(saved -> new Stored(saved, null, true));
-                });
+                return conversations.touchOwned(userId, conversationId, m.createdAt).chain(updated -> updated == 0
+                        ? Uni.createFrom().<Stored>failure(ServiceException.notFound("conversation not found"))
+                        : messages.persist(m).map(saved -> new Stored(saved, null, true)));
             });
         });
         if (key == null) {
