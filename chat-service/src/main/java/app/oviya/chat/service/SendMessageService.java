@@ -221,39 +221,13 @@ public class SendMessageService {
         m.status = "complete";
         m.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         m.idempotencyKey = key;
-        // A first send is one statement. A key that was used before (a retry, or a concurrent duplicate)
-        // is a unique violation that changed nothing: then the careful path replays or refuses.
+        // One statement (UserMessageInserts). A key that was used before — a retry, or a concurrent
+        // duplicate that won — is a unique violation that changed nothing: answer with that send.
         return inserts.insert(m)
                 .chain(stored -> stored ? Uni.createFrom().item(new Stored(m, null, true))
                         : Uni.createFrom().<Stored>failure(ServiceException.notFound("conversation not found")))
                 .onFailure(SendMessageService::isUniqueViolation)
-                .recoverWithUni(() -> storeOrReplay(m));
-    }
-
-    /** The key was used before: answer with that send (same message) or refuse (another message). */
-    private Uni<Stored> storeOrReplay(MessageEntity m) {
-        UUID userId = m.userId;
-        UUID conversationId = m.conversationId;
-        String content = m.content;
-        String key = m.idempotencyKey;
-        // The first send may have gone since (its conversation deleted): then this one is stored after all.
-        Uni<Stored> insert = Panache.withTransaction(() -> {
-            Uni<MessageEntity> existing = key == null ? Uni.createFrom().nullItem() : messages.findByIdempotencyKey(userId, key);
-            return existing.chain(found -> {
-                if (found != null) {
-                    return replayOf(found, conversationId, content);
-                }
-                return conversations.touchOwned(userId, conversationId, m.createdAt).chain(updated -> updated == 0
-                        ? Uni.createFrom().<Stored>failure(ServiceException.notFound("conversation not found"))
-                        : messages.persist(m).map(saved -> new Stored(saved, null, true)));
-            });
-        });
-        if (key == null) {
-            return insert;
-        }
-        // A concurrent send with the same key won the insert: answer with what it stored.
-        return insert.onFailure(SendMessageService::isUniqueViolation).recoverWithUni(() -> Panache.withSession(
-                () -> messages.findByIdempotencyKey(userId, key).chain(found -> found == null
+                .recoverWithUni(() -> Panache.withSession(() -> messages.findByIdempotencyKey(userId, key).chain(found -> found == null
                         ? Uni.createFrom().failure(ServiceException.conflict("a send with this Idempotency-Key is in progress"))
                         : replayOf(found, conversationId, content))));
     }

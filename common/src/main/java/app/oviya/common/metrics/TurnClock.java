@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Time from the start of one turn (a send in chat-service, a generate in ai-service, a request at
- * the gateway) to each of its stages, recorded once per stage as a histogram timer
+ * Time from the start of one turn (a send in chat-service, a generate in ai-service, a search in
+ * memory-service) to each of its stages, recorded once per stage as a histogram timer
  * {@code <name>{stage}} so that dashboards and the time-to-first-token benchmark can read
  * percentiles per hop (buckets from 1 ms to 10 s). Marks after the first for a stage are ignored.
  */

@@ -27,7 +27,7 @@ public class MemoryGrpcService implements app.oviya.memory.v1.MemoryService {
 
     @Override
     public Uni<SearchResponse> search(SearchRequest request) {
-        return Uni.createFrom().deferred(() -> memories.searchWithVector(request.getUserId(), request.getQuery(), request.getLimit()))
+        return Uni.createFrom().deferred(() -> memories.search(request.getUserId(), request.getQuery(), request.getLimit()))
                 .map(found -> {
                     SearchResponse.Builder b = SearchResponse.newBuilder();
                     found.items().forEach(s -> b.addItems(toProto(s.memory()).toBuilder().setScore(s.score()).setSimilarity(s.similarity())));
@@ -35,7 +35,7 @@ public class MemoryGrpcService implements app.oviya.memory.v1.MemoryService {
                         for (float x : found.queryVector()) {
                             b.addQueryEmbedding(x);
                         }
-                        b.setEmbeddingModel(memories.embeddingModelName());
+                        b.setEmbeddingModel(found.embeddingModel());
                     }
                     return b.build();
                 });

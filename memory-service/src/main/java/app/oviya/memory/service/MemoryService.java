@@ -56,6 +56,10 @@ public class MemoryService {
     public record Scored(MemoryEntity memory, double score, double similarity) {
     }
 
+    /** Search results, and the query's embedding with the name of its model (both null for an empty query). */
+    public record Found(List<Scored> items, float[] queryVector, String embeddingModel) {
+    }
+
     public record Page(List<MemoryEntity> items, String nextCursor) {
     }
 
@@ -144,22 +148,9 @@ public class MemoryService {
      * cosine similarity within the user's rows; each gets
      * {@code score = ws*similarity + wi*importance + wr*recency}, recency = 0.5^(age/half-life),
      * and those under the minimum similarity are dropped. An empty query ranks by importance and recency.
+     * The query's embedding comes back too, so callers may hand it on.
      */
-    public Uni<List<Scored>> search(String userId, String query, int limit) {
-        return searchWithVector(userId, query, limit).map(Found::items);
-    }
-
-    /** Search results and the query's embedding (null for an empty query), which callers may hand on. */
-    public record Found(List<Scored> items, float[] queryVector) {
-    }
-
-    /** The name of the model that embeds queries and memories (see SearchResponse.embedding_model). */
-    public String embeddingModelName() {
-        return embeddings.name();
-    }
-
-    /** {@link #search}, also answering the query's embedding. */
-    public Uni<Found> searchWithVector(String userId, String query, int limit) {
+    public Uni<Found> search(String userId, String query, int limit) {
         UUID user = parseUser(userId);
         int n = clamp(limit, 5, config.maxResults());
         Instant now = Instant.now();
@@ -168,7 +159,7 @@ public class MemoryService {
             return vectors.newestCurrent(user, Math.max(n, w.candidates())).map(all -> new Found(rank(all.stream()
                     .map(m -> new Scored(m, round((w.importanceWeight() * m.importance + w.recencyWeight() * recency(m, now))
                             / (w.importanceWeight() + w.recencyWeight())), 0))
-                    .toList(), n), null))
+                    .toList(), n), null, null))
                     .onFailure().transform(Failures::toService);
         }
         TurnClock clock = new TurnClock(metrics, "oviya.memory.search");
@@ -179,7 +170,7 @@ public class MemoryService {
                         .map(h -> new Scored(h.memory(), round(w.similarityWeight() * h.similarity()
                                 + w.importanceWeight() * h.memory().importance + w.recencyWeight() * recency(h.memory(), now)),
                                 round(h.similarity())))
-                        .toList(), n), vector)))
+                        .toList(), n), vector, embeddings.name())))
                 .invoke(() -> clock.mark("ranked"))
                 .onFailure().transform(Failures::toService);
     }
