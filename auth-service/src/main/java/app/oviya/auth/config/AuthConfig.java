@@ -19,8 +19,19 @@ public interface AuthConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** Failed logins for one email address within the window before it is locked for the window. */
+        /**
+         * Failed logins for one email address from one client address within the window before that
+         * address is locked out of that account for the rest of the window. The account's owner,
+         * from another address, can still log in.
+         */
         @WithDefault("5")
+        int maxFailuresPerAccountFromOneIp();
+
+        /**
+         * Failed logins for one email address from all addresses together within the window before
+         * the account is locked for everyone: guessing spread over many addresses.
+         */
+        @WithDefault("50")
         int maxFailuresPerAccount();
 
         /** Failed logins from one client address within the window before it is locked. */

@@ -87,7 +87,7 @@ public class AccountService {
                 .chain(() -> verifyAndStart(normalized, password))
                 .onFailure(e -> e instanceof ServiceException se && se.code() == ErrorCode.UNAUTHORIZED)
                 .call(() -> throttle.recordFailure(normalized, clientIp))
-                .call(() -> throttle.recordSuccess(normalized));
+                .call(() -> throttle.recordSuccess(normalized, clientIp));
     }
 
     private Uni<Session> verifyAndStart(String normalized, String password) {

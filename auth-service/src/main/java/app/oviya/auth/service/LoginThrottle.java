@@ -12,14 +12,23 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Arrays;
 import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
- * Login brute-force protection, in Redis so it holds across replicas: too many failed logins for
- * one email address, or from one client address, within the window lock further attempts for
- * the rest of the window (429 with Retry-After), whether the password is right or not. Counts
- * by the submitted address, so unknown and known accounts behave the same (no enumeration).
+ * Login brute-force protection, in Redis so it holds across replicas. Failed logins are counted
+ * three ways within the window, and reaching a limit locks further attempts for the rest of the
+ * window (429 with Retry-After), whether the password is right or not:
+ * <ul>
+ * <li>one email address from one client address (5): the address is locked out of that account,
+ * so someone who fails on purpose locks only themselves, not the account's owner elsewhere;</li>
+ * <li>one email address from all addresses (50): guessing spread over many addresses locks the
+ * account for everyone;</li>
+ * <li>one client address over all accounts (30).</li>
+ * </ul>
+ * Counts by the submitted address, so unknown and known accounts behave the same (no
+ * enumeration). A login without a client address counts as one from the address "unknown".
  * If Redis cannot be reached the throttle fails open (logged): the gateway's per-IP limit and
  * Argon2's cost still slow guessing, and a Redis outage must not stop everyone logging in.
  */
@@ -28,18 +37,16 @@ public class LoginThrottle {
 
     private static final Logger LOG = Logger.getLogger(LoginThrottle.class);
 
-    /** KEYS: account [, ip]. Returns remaining lock seconds or 0. */
+    /** KEYS[i] is locked once its count reaches ARGV[i]. Returns the remaining lock seconds or 0. */
     static final String CHECK = """
-            local a = tonumber(redis.call('GET', KEYS[1])) or 0
-            if a >= tonumber(ARGV[1]) then return redis.call('TTL', KEYS[1]) end
-            if #KEYS > 1 then
-              local i = tonumber(redis.call('GET', KEYS[2])) or 0
-              if i >= tonumber(ARGV[2]) then return redis.call('TTL', KEYS[2]) end
+            for i, key in ipairs(KEYS) do
+              local n = tonumber(redis.call('GET', key)) or 0
+              if n >= tonumber(ARGV[i]) then return redis.call('TTL', key) end
             end
             return 0
             """;
 
-    /** Counts one failure on both keys; the window starts with the first failure. */
+    /** Counts one failure on every key; each key's window starts with its first failure. */
     static final String FAIL = """
             for i, key in ipairs(KEYS) do
               if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, tonumber(ARGV[1])) end
@@ -61,8 +68,9 @@ public class LoginThrottle {
             return Uni.createFrom().voidItem();
         }
         String[] keys = keys(normalizedEmail, clientIp);
-        return onCallerContext(eval(CHECK, keys, Integer.toString(config.maxFailuresPerAccount()),
-                Integer.toString(config.maxFailuresPerIp()))
+        String[] limits = {Integer.toString(config.maxFailuresPerAccountFromOneIp()), Integer.toString(config.maxFailuresPerAccount()),
+                Integer.toString(config.maxFailuresPerIp())};
+        return onCallerContext(eval(CHECK, keys, Arrays.copyOf(limits, keys.length))
                 .map(r -> r == null ? 0L : r.toLong())
                 .onFailure().recoverWithItem(t -> {
                     LOG.warnf("Login throttle unavailable (%s): allowing the attempt", t.toString());
@@ -86,12 +94,16 @@ public class LoginThrottle {
                 }));
     }
 
-    /** A successful login clears the account's count (not the address's). */
-    public Uni<Void> recordSuccess(String normalizedEmail) {
+    /**
+     * A successful login clears the account's counts: from this address and from all addresses
+     * (not the address's count over all accounts).
+     */
+    public Uni<Void> recordSuccess(String normalizedEmail, String clientIp) {
         if (!config.enabled()) {
             return Uni.createFrom().voidItem();
         }
-        return onCallerContext(redis.send(Request.cmd(Command.DEL).arg(accountKey(normalizedEmail)))
+        String[] keys = keys(normalizedEmail, clientIp);
+        return onCallerContext(redis.send(Request.cmd(Command.DEL).arg(keys[0]).arg(keys[1]))
                 .ifNoItem().after(config.redisTimeout()).fail()
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(t -> null));
@@ -108,15 +120,14 @@ public class LoginThrottle {
         return redis.send(r).ifNoItem().after(config.redisTimeout()).fail();
     }
 
+    /** The account from this address, the account, and (when known) the address. */
     private String[] keys(String normalizedEmail, String clientIp) {
-        String account = accountKey(normalizedEmail);
-        return clientIp == null || clientIp.isBlank()
-                ? new String[] {account}
-                : new String[] {account, config.keyPrefix() + "ip:" + clientIp.strip().toLowerCase(Locale.ROOT)};
-    }
-
-    private String accountKey(String normalizedEmail) {
-        return config.keyPrefix() + "acct:" + normalizedEmail;
+        String account = config.keyPrefix() + "acct:" + normalizedEmail;
+        if (clientIp == null || clientIp.isBlank()) {
+            return new String[] {account + ":from:unknown", account};
+        }
+        String address = clientIp.strip().toLowerCase(Locale.ROOT);
+        return new String[] {account + ":from:" + address, account, config.keyPrefix() + "ip:" + address};
     }
 
     /** Redis answers on its own thread; reactive database sessions must continue on the caller's context. */

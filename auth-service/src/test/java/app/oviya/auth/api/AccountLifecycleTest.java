@@ -185,22 +185,69 @@ class AccountLifecycleTest {
     }
 
     @Test
-    void repeatedFailedLoginsLockTheAccountEvenForTheRightPassword() {
+    void repeatedFailedLoginsFromOneAddressLockItOutOfTheAccountEvenForTheRightPassword() {
         String email = randomEmail();
         register(email);
+        String attacker = "203.0.113." + UUID.randomUUID();
         for (int i = 0; i < 5; i++) {
-            assertEquals("unauthorized", GrpcTestSupport.errorCode(loginFails(email, "wrong password " + i, "")));
+            assertEquals("unauthorized", GrpcTestSupport.errorCode(loginFails(email, "wrong password " + i, attacker)));
         }
-        StatusRuntimeException locked = loginFails(email, PASSWORD, "");
+        StatusRuntimeException locked = loginFails(email, PASSWORD, attacker);
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, locked.getStatus().getCode());
         assertEquals("rate_limited", GrpcTestSupport.errorCode(locked));
         long retryAfter = Long.parseLong(locked.getTrailers().get(GrpcErrors.RETRY_AFTER));
         assertTrue(retryAfter > 0 && retryAfter <= 15 * 60, "Retry-After " + retryAfter);
 
+        // The owner, from another address, is not locked out by someone failing on purpose.
+        auth.login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).setClientIp("192.0.2." + UUID.randomUUID()).build());
         // Another account is not affected.
         String other = randomEmail();
         register(other);
         auth.login(LoginRequest.newBuilder().setEmail(other).setPassword(PASSWORD).build());
+    }
+
+    @Test
+    void loginsWithoutAClientAddressShareOneAddressAndAreLockedTogether() {
+        String email = randomEmail();
+        register(email);
+        for (int i = 0; i < 5; i++) {
+            assertEquals("unauthorized", GrpcTestSupport.errorCode(loginFails(email, "wrong password " + i, "")));
+        }
+        assertEquals("rate_limited", GrpcTestSupport.errorCode(loginFails(email, PASSWORD, "")));
+    }
+
+    @Test
+    void guessingSpreadOverManyAddressesLocksTheAccountForEveryone() {
+        String email = randomEmail();
+        register(email);
+        // The test profile locks an account after 12 failures from all addresses; 3 addresses x 4
+        // failures stay under the 5 allowed from any one of them.
+        for (int address = 0; address < 3; address++) {
+            String ip = "198.18.0." + address + "-" + UUID.randomUUID();
+            for (int i = 0; i < 4; i++) {
+                assertEquals("unauthorized", GrpcTestSupport.errorCode(loginFails(email, "wrong password " + i, ip)));
+            }
+        }
+        StatusRuntimeException locked = loginFails(email, PASSWORD, "192.0.2." + UUID.randomUUID());
+        assertEquals("rate_limited", GrpcTestSupport.errorCode(locked));
+        assertTrue(Long.parseLong(locked.getTrailers().get(GrpcErrors.RETRY_AFTER)) > 0);
+    }
+
+    @Test
+    void aSuccessfulLoginClearsTheAccountsFailuresFromThatAddress() {
+        String email = randomEmail();
+        register(email);
+        String ip = "198.51.100." + UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            loginFails(email, "wrong password " + i, ip);
+        }
+        auth.login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).setClientIp(ip).build());
+        // Without the reset the fifth of these four would be refused; the address's own count (7 of
+        // the test profile's 8) is not reset by a success.
+        for (int i = 0; i < 4; i++) {
+            assertEquals("unauthorized", GrpcTestSupport.errorCode(loginFails(email, "wrong again " + i, ip)));
+        }
+        auth.login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).setClientIp(ip).build());
     }
 
     @Test
