@@ -18,9 +18,11 @@ import jakarta.ws.rs.core.Response;
 public class AuthResource {
 
     private final AuthClient auth;
+    private final ClientAddresses clientAddresses;
 
-    public AuthResource(AuthClient auth) {
+    public AuthResource(AuthClient auth, ClientAddresses clientAddresses) {
         this.auth = auth;
+        this.clientAddresses = clientAddresses;
     }
 
     @POST
@@ -30,7 +32,7 @@ public class AuthResource {
         if (body == null) {
             throw ServiceException.validation("a JSON body with email and password is required");
         }
-        return auth.register(body.email(), body.password(), body.displayName(), clientIp(rc))
+        return auth.register(body.email(), body.password(), body.displayName(), clientAddresses.of(rc))
                 .map(r -> Response.status(201).entity(Json.tokens(r)).build());
     }
 
@@ -41,7 +43,7 @@ public class AuthResource {
         if (body == null) {
             throw ServiceException.validation("a JSON body with email and password is required");
         }
-        return auth.login(body.email(), body.password(), clientIp(rc)).map(Json::tokens);
+        return auth.login(body.email(), body.password(), clientAddresses.of(rc)).map(Json::tokens);
     }
 
     @POST
@@ -69,15 +71,5 @@ public class AuthResource {
     public Uni<Response> jwks() {
         return auth.jwks().map(json -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE)
                 .header("Cache-Control", "public, max-age=300").build());
-    }
-
-    /** The client address used for per-IP limits. */
-    public static String clientIp(RoutingContext rc) {
-        // Behind the load balancer the first X-Forwarded-For hop is the client (trusted proxy setup).
-        String forwarded = rc.request().getHeader("X-Forwarded-For");
-        if (forwarded != null && !forwarded.isBlank()) {
-            return forwarded.split(",")[0].strip();
-        }
-        return rc.request().remoteAddress() == null ? "" : rc.request().remoteAddress().hostAddress();
     }
 }

@@ -12,6 +12,14 @@ public interface GatewayConfig {
 
     RateLimit rateLimit();
 
+    /**
+     * Proxies in front of the gateway that each append one X-Forwarded-For entry (GKE's external
+     * Application Load Balancer appends two: client and load balancer). 0: the TCP peer is the
+     * client and X-Forwarded-For is ignored. See {@code api.ClientAddresses}.
+     */
+    @WithDefault("0")
+    int trustedProxyHops();
+
     /** Limits per plan (free, pro, premium); a plan that is not listed gets the free plan's. */
     Map<String, PlanLimits> plans();
 

@@ -1,7 +1,7 @@
 package app.oviya.gateway.ratelimit;
 
 import app.oviya.common.error.ServiceException;
-import app.oviya.gateway.api.AuthResource;
+import app.oviya.gateway.api.ClientAddresses;
 import app.oviya.gateway.api.Problems;
 import app.oviya.gateway.security.AuthenticationFilter;
 import app.oviya.gateway.security.Caller;
@@ -29,9 +29,12 @@ public class RateLimitFilter {
 
     private final RateLimiter limiter;
     private final RateLimits limits;
-    public RateLimitFilter(RateLimiter limiter, RateLimits limits) {
+    private final ClientAddresses clientAddresses;
+
+    public RateLimitFilter(RateLimiter limiter, RateLimits limits, ClientAddresses clientAddresses) {
         this.limiter = limiter;
         this.limits = limits;
+        this.clientAddresses = clientAddresses;
     }
 
     @ServerRequestFilter(priority = 3000)
@@ -41,7 +44,7 @@ public class RateLimitFilter {
         }
         String path = request.getUriInfo().getPath();
         if (path.equals("/v1/auth/register") || path.equals("/v1/auth/login")) {
-            return limiter.authAttempt(AuthResource.clientIp(rc), limits.settings().authPerIpPerMinute())
+            return limiter.authAttempt(clientAddresses.of(rc), limits.settings().authPerIpPerMinute())
                     .map(d -> answer(d, rc));
         }
         if (SEND_MESSAGE.matcher(path).matches()) {

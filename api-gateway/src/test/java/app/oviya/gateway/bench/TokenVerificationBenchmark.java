@@ -116,6 +116,10 @@ public class TokenVerificationBenchmark {
             public Map<String, PlanLimits> plans() {
                 return Map.of();
             }
+
+            public int trustedProxyHops() {
+                return 0;
+            }
         };
     }
 }
