@@ -19,16 +19,25 @@ import java.util.List;
 @ApplicationScoped
 public class ClientAddresses {
 
+    private static final String RESOLVED = ClientAddresses.class.getName();
+
     private final int trustedHops;
 
     public ClientAddresses(GatewayConfig config) {
         this.trustedHops = config.trustedProxyHops();
     }
 
+    /** Resolved once per request: the rate-limit filter and the auth endpoint both ask. */
     public String of(RoutingContext rc) {
+        String known = rc.get(RESOLVED);
+        if (known != null) {
+            return known;
+        }
         HttpServerRequest request = rc.request();
         String peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-        return resolve(request.headers().getAll("X-Forwarded-For"), peer, trustedHops);
+        String address = resolve(request.headers().getAll("X-Forwarded-For"), peer, trustedHops);
+        rc.put(RESOLVED, address);
+        return address;
     }
 
     /** {@code forwarded}: every X-Forwarded-For header of the request, in order. */

@@ -12,7 +12,6 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Arrays;
 import java.util.Locale;
 import org.jboss.logging.Logger;
 
@@ -37,7 +36,7 @@ public class LoginThrottle {
 
     private static final Logger LOG = Logger.getLogger(LoginThrottle.class);
 
-    /** KEYS[i] is locked once its count reaches ARGV[i]. Returns the remaining lock seconds or 0. */
+    /** KEYS[i] is locked once its count reaches ARGV[i] (extra ARGV are ignored). Returns the remaining lock seconds or 0. */
     static final String CHECK = """
             for i, key in ipairs(KEYS) do
               local n = tonumber(redis.call('GET', key)) or 0
@@ -56,10 +55,14 @@ public class LoginThrottle {
 
     private final AuthConfig.LoginThrottle config;
     private final Redis redis;
+    /** CHECK's ARGV, in the order of {@link #keys}; a login without an address uses the first two. */
+    private final String[] limits;
 
     public LoginThrottle(AuthConfig config, Redis redis) {
         this.config = config.loginThrottle();
         this.redis = redis;
+        this.limits = new String[] {Integer.toString(this.config.maxFailuresPerAccountFromOneIp()),
+                Integer.toString(this.config.maxFailuresPerAccount()), Integer.toString(this.config.maxFailuresPerIp())};
     }
 
     /** Fails with RATE_LIMITED while the account or the address is locked. */
@@ -67,10 +70,7 @@ public class LoginThrottle {
         if (!config.enabled()) {
             return Uni.createFrom().voidItem();
         }
-        String[] keys = keys(normalizedEmail, clientIp);
-        String[] limits = {Integer.toString(config.maxFailuresPerAccountFromOneIp()), Integer.toString(config.maxFailuresPerAccount()),
-                Integer.toString(config.maxFailuresPerIp())};
-        return onCallerContext(eval(CHECK, keys, Arrays.copyOf(limits, keys.length))
+        return onCallerContext(eval(CHECK, keys(normalizedEmail, clientIp), limits)
                 .map(r -> r == null ? 0L : r.toLong())
                 .onFailure().recoverWithItem(t -> {
                     LOG.warnf("Login throttle unavailable (%s): allowing the attempt", t.toString());

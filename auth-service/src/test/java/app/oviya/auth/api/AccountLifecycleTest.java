@@ -78,6 +78,13 @@ class AccountLifecycleTest {
                 () -> auth.login(LoginRequest.newBuilder().setEmail(email).setPassword(password).setClientIp(ip).build()));
     }
 
+    /** {@code times} wrong passwords for the account from {@code ip}, each refused as unauthorized (not locked yet). */
+    void wrongPasswords(String email, int times, String ip) {
+        for (int i = 0; i < times; i++) {
+            assertEquals("unauthorized", GrpcTestSupport.errorCode(loginFails(email, "wrong password " + i, ip)));
+        }
+    }
+
     @Test
     void profileUpdatesOnlyWhatIsSentAndPersonaNeedsPremium() throws Exception {
         String id = register(randomEmail()).getUser().getId();
@@ -189,9 +196,7 @@ class AccountLifecycleTest {
         String email = randomEmail();
         register(email);
         String attacker = "203.0.113." + UUID.randomUUID();
-        for (int i = 0; i < 5; i++) {
-            assertEquals("unauthorized", GrpcTestSupport.errorCode(loginFails(email, "wrong password " + i, attacker)));
-        }
+        wrongPasswords(email, 5, attacker);
         StatusRuntimeException locked = loginFails(email, PASSWORD, attacker);
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, locked.getStatus().getCode());
         assertEquals("rate_limited", GrpcTestSupport.errorCode(locked));
@@ -210,9 +215,7 @@ class AccountLifecycleTest {
     void loginsWithoutAClientAddressShareOneAddressAndAreLockedTogether() {
         String email = randomEmail();
         register(email);
-        for (int i = 0; i < 5; i++) {
-            assertEquals("unauthorized", GrpcTestSupport.errorCode(loginFails(email, "wrong password " + i, "")));
-        }
+        wrongPasswords(email, 5, "");
         assertEquals("rate_limited", GrpcTestSupport.errorCode(loginFails(email, PASSWORD, "")));
     }
 
@@ -223,10 +226,7 @@ class AccountLifecycleTest {
         // The test profile locks an account after 12 failures from all addresses; 3 addresses x 4
         // failures stay under the 5 allowed from any one of them.
         for (int address = 0; address < 3; address++) {
-            String ip = "198.18.0." + address + "-" + UUID.randomUUID();
-            for (int i = 0; i < 4; i++) {
-                assertEquals("unauthorized", GrpcTestSupport.errorCode(loginFails(email, "wrong password " + i, ip)));
-            }
+            wrongPasswords(email, 4, "198.18.0." + address + "-" + UUID.randomUUID());
         }
         StatusRuntimeException locked = loginFails(email, PASSWORD, "192.0.2." + UUID.randomUUID());
         assertEquals("rate_limited", GrpcTestSupport.errorCode(locked));
@@ -238,15 +238,11 @@ class AccountLifecycleTest {
         String email = randomEmail();
         register(email);
         String ip = "198.51.100." + UUID.randomUUID();
-        for (int i = 0; i < 3; i++) {
-            loginFails(email, "wrong password " + i, ip);
-        }
+        wrongPasswords(email, 3, ip);
         auth.login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).setClientIp(ip).build());
         // Without the reset the fifth of these four would be refused; the address's own count (7 of
         // the test profile's 8) is not reset by a success.
-        for (int i = 0; i < 4; i++) {
-            assertEquals("unauthorized", GrpcTestSupport.errorCode(loginFails(email, "wrong again " + i, ip)));
-        }
+        wrongPasswords(email, 4, ip);
         auth.login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).setClientIp(ip).build());
     }
 
